@@ -1,0 +1,109 @@
+"""Who works in the system and where: municipalities, teams, villages (R1) and staff."""
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who logs in. Residents never do; they are ``cases.Resident``."""
+
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    vog_validity_months = models.PositiveSmallIntegerField(
+        _("VOG validity (months)"),
+        default=36,
+        help_text=_("How long a certificate of good conduct counts as valid in this organisation."),
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A social neighbourhood team serving a few villages (R1)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=100)
+    professionals_group = models.OneToOneField(
+        Group,
+        on_delete=models.PROTECT,
+        related_name="team_of_professionals",
+        help_text=_("Derived: the professionals of this team; holds the team's case grants."),
+    )
+    coordinators = models.ManyToManyField(
+        "accounts.User", related_name="coordinated_teams", blank=True, verbose_name=_("coordinators")
+    )
+    volunteers_join_meeting = models.BooleanField(
+        _("volunteer staff join the case meeting"),
+        default=False,
+        help_text=_("Some teams let volunteer staff join the case discussion; others keep them in a second ring (R4)."),
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="team_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Village(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="villages")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="villages", verbose_name=_("team"))
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="village_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Discipline(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    CLIENT_SUPPORTER = "client_supporter", _("Client supporter")
+    COMMUNITY_WORKER = "community_worker", _("Community worker")
+    YOUTH_WORKER = "youth_worker", _("Youth worker")
+    SCHOOL_SOCIAL_WORKER = "school_social_worker", _("School social worker")
+    CONSULTANT_WMO = "consultant_wmo", _("Consultant Wmo")
+    CONSULTANT_YOUTH = "consultant_youth", _("Consultant youth")
+    CONSULTANT_PARTICIPATION = "consultant_participation", _("Consultant participation")
+    CONSULTANT_DEBT = "consultant_debt", _("Consultant debt assistance")
+
+
+class ProfessionalProfile(models.Model):
+    """The facts about a professional: their team and where they come from."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="professional_profile")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="professionals", verbose_name=_("team"))
+    discipline = models.CharField(_("discipline"), max_length=40, choices=Discipline.choices)
+    parent_organisation = models.CharField(_("parent organisation"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("professional profile")
+        verbose_name_plural = _("professional profiles")
+
+    def __str__(self) -> str:
+        return f"Professional #{self.pk}"

@@ -1,0 +1,82 @@
+"""Writes on accounts, teams and roles. Keyword-only, atomic, with an actor."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from cases.audit import acting_as
+
+from .models import Discipline, Municipality, ProfessionalProfile, Team, User
+from .roles import Role, forget_roles
+
+
+def system_actor() -> User:
+    """The named, login-less user that management commands act as (audit entries need an actor)."""
+    user, created = User.objects.get_or_create(
+        username=settings.SYSTEM_ACTOR_USERNAME,
+        defaults={"first_name": "Systeem", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def team_create(*, actor: User, municipality: Municipality, name: str) -> Team:
+    """A team with its professionals group, which holds the team's case grants."""
+    with acting_as(actor):
+        group = Group.objects.create(name=f"team:{municipality.pk}:{name}")
+        return Team.objects.create(municipality=municipality, name=name, professionals_group=group)
+
+
+@transaction.atomic
+def role_grant(*, actor: User, user: User, role: Role) -> None:
+    with acting_as(actor):
+        user.groups.add(Group.objects.get(name=role.value))
+        forget_roles(user)
+
+
+@transaction.atomic
+def role_revoke(*, actor: User, user: User, role: Role) -> None:
+    from cases.permissions import sync_user_case_permissions
+
+    with acting_as(actor):
+        user.groups.remove(Group.objects.get(name=role.value))
+        forget_roles(user)
+        if role is Role.PROFESSIONAL:
+            ProfessionalProfile.objects.filter(user=user).delete()
+            user.groups.remove(*Group.objects.filter(team_of_professionals__isnull=False))
+        sync_user_case_permissions(user)
+
+
+@transaction.atomic
+def professional_set_team(
+    *,
+    actor: User,
+    user: User,
+    team: Team,
+    discipline: Discipline | str,
+    parent_organisation: str = "",
+) -> ProfessionalProfile:
+    """Make ``user`` a professional of ``team``: the profile (the fact) and the team group (derived)."""
+    with acting_as(actor):
+        role_grant(actor=actor, user=user, role=Role.PROFESSIONAL)
+        profile, _ = ProfessionalProfile.objects.update_or_create(
+            user=user, defaults={"team": team, "discipline": discipline, "parent_organisation": parent_organisation}
+        )
+        team_groups = Group.objects.filter(team_of_professionals__isnull=False)
+        user.groups.remove(*team_groups.exclude(pk=team.professionals_group_id))
+        user.groups.add(team.professionals_group)
+        return profile
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> None:
+    """An inactive account loses every grant at once (and cannot log in)."""
+    from cases.permissions import sync_user_case_permissions
+
+    with acting_as(actor):
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        sync_user_case_permissions(user)

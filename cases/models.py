@@ -1,0 +1,288 @@
+"""The case file: residents, cases and everything recorded on them.
+
+``__str__`` of personal-data models holds no personal data, because auditlog keeps it as
+``object_repr`` and it would outlive an erasure.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from accounts.models import Team, Village
+
+from .constants import (
+    AgreementKind,
+    CaseStatus,
+    ConsentAnswer,
+    IntakeChannel,
+    JournalVisibility,
+    LifeDomainCode,
+    MembershipRole,
+    Outcome,
+    TopicCode,
+    Urgency,
+    VisitCompany,
+)
+
+
+class LifeDomain(models.Model):
+    """The five life domains every team covers (R2); reference data from a migration."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True, choices=LifeDomainCode.choices)
+
+    class Meta:
+        verbose_name = _("life domain")
+        verbose_name_plural = _("life domains")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+class Topic(models.Model):
+    """A frequent topic within a life domain: loneliness, finances, informal care… (R2)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True, choices=TopicCode.choices)
+    domain = models.ForeignKey(LifeDomain, on_delete=models.PROTECT, related_name="topics")
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+class Resident(models.Model):
+    """The person asking for help: never logs in; the data subject under the GDPR (AVG)."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    street = models.CharField(_("street"), max_length=150, blank=True)
+    house_number = models.CharField(_("house number"), max_length=20, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="residents", verbose_name=_("village"))
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        indexes = [models.Index(fields=["last_name", "first_name"]), models.Index(fields=["postcode"])]
+
+    def __str__(self) -> str:
+        return f"Resident #{self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Case(models.Model):
+    """A request for help (casus) and its file (dossier)."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="cases", verbose_name=_("resident"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases", verbose_name=_("team"))
+    intake_channel = models.CharField(_("intake channel"), max_length=30, choices=IntakeChannel.choices)
+    domains = models.ManyToManyField(LifeDomain, related_name="cases", verbose_name=_("life domains"))
+    topics = models.ManyToManyField(Topic, blank=True, related_name="cases", verbose_name=_("topics"))
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    request_for_help = models.TextField(_("request for help"), help_text=_("For professionals only."))
+    volunteer_summary = models.TextField(
+        _("summary for volunteer staff"),
+        blank=True,
+        help_text=_("A short summary of what a volunteer may know. Volunteer staff see only this."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.NEW)
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    flagged_for_meeting = models.BooleanField(_("flagged for the weekly meeting"), default=False)
+    version = models.PositiveIntegerField(default=1, help_text=_("Raised on every edit; guards concurrent edits."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        permissions = [
+            ("close_case", _("Can close the case")),
+            ("reopen_case", _("Can reopen the case")),
+            ("view_case_slice", _("Can view the volunteer slice of the case")),
+            ("log_home_visit", _("Can log a home visit on the case")),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status", "-opened_at"], name="case_team_status"),
+            models.Index(fields=["team", "last_activity_at"], name="case_team_activity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case #{self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return f"#{self.pk}"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Derived by ``cases.permissions.sync_case_permissions``; never edited by hand."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        abstract = False
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """Derived: the team's professionals group holds the team's case grants."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
+
+
+class CaseMembership(models.Model):
+    """Who works on a case: the responsible professional, other professionals, volunteer staff."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships")
+    role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
+    started_at = models.DateTimeField(_("start"), default=timezone.now)
+    ended_at = models.DateTimeField(_("end"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("case membership")
+        verbose_name_plural = _("case memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(role=MembershipRole.RESPONSIBLE, ended_at__isnull=True),
+                name="case_one_responsible",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "user"], condition=Q(ended_at__isnull=True), name="case_one_open_membership_per_user"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "ended_at"], name="membership_user_open")]
+
+    def __str__(self) -> str:
+        return f"Case membership #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class VolunteerConsent(models.Model):
+    """One answer of the resident to 'may a volunteer join?' (R6). The newest row counts."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    answer = models.CharField(_("answer"), max_length=10, choices=ConsentAnswer.choices)
+    asked_at = models.DateTimeField(_("asked at"), null=True, blank=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("asked by")
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("volunteer consent")
+        verbose_name_plural = _("volunteer consents")
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["case", "-recorded_at"], name="consent_case_latest")]
+
+    def __str__(self) -> str:
+        return f"Consent #{self.pk}"
+
+    @property
+    def allows_volunteer(self) -> bool:
+        return self.answer == ConsentAnswer.YES and self.withdrawn_at is None
+
+
+class JournalEntry(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="journal_entries")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=JournalVisibility.choices, default=JournalVisibility.PROFESSIONALS
+    )
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["case", "-created_at"], name="journal_case_created")]
+
+    def __str__(self) -> str:
+        return f"Journal entry #{self.pk}"
+
+
+class HomeVisit(models.Model):
+    """A home visit (huisbezoek) logged by volunteer staff or a professional (R9)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="home_visits")
+    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="home_visits")
+    visited_on = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    company = models.CharField(_("visited"), max_length=20, choices=VisitCompany.choices, default=VisitCompany.ALONE)
+    activities = models.JSONField(_("what was done"), default=list, blank=True)
+    summary = models.TextField(_("summary for the professionals"), blank=True)
+    note_for_responsible = models.TextField(_("note for the responsible professional"), blank=True)
+    follow_up_on = models.DateTimeField(_("follow-up appointment"), null=True, blank=True)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
+        ordering = ["-visited_on", "-pk"]
+        indexes = [
+            models.Index(fields=["case", "-visited_on"], name="visit_case_date"),
+            models.Index(fields=["visitor", "visited_on"], name="visit_visitor_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Home visit #{self.pk}"
+
+
+class Agreement(models.Model):
+    """Who does what by when. Care and medical kinds never go to volunteer staff (R10)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agreements")
+    kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
+    description = models.CharField(_("what"), max_length=500)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("who")
+    )
+    due_on = models.DateField(_("by when"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Agreement #{self.pk}"

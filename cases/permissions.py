@@ -1,0 +1,217 @@
+"""The one home of case permissions: facts first, grants derived.
+
+Facts: team membership (a professional's team), case membership, the resident's consent,
+the case status, and the account (active, role, screening). The guardian rows on
+``CaseUserObjectPermission`` / ``CaseGroupObjectPermission`` are *derived* from those facts by
+:func:`sync_case_permissions`, which every service that changes a fact calls in the same
+transaction.
+
+Both questions are answered here, from one query shape, so they cannot drift apart:
+
+* :func:`cases_for` - which cases may this user do X to (a queryset, for lists and 404s);
+* :func:`can` - may this user do X to this case (the same queryset, narrowed to one pk).
+
+On top of the grants, live *gates* are applied per request: the account is active, the
+user holds the role the action is for (so a wrong grant alone cannot let a volunteer or
+coordinator read a file or close a case), and a volunteer's screening (VOG) is valid today.
+No setting switches any of this off.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, QuerySet
+
+from accounts.roles import Role, user_roles
+
+from .constants import CaseStatus, MembershipRole
+from .models import Case, CaseGroupObjectPermission, CaseMembership, CaseUserObjectPermission, VolunteerConsent
+
+
+class CaseAction(enum.Enum):
+    """What a user may do to a case; each maps to one guardian codename and one role."""
+
+    VIEW_FILE = ("view_case", Role.PROFESSIONAL)
+    CHANGE_FILE = ("change_case", Role.PROFESSIONAL)
+    CLOSE = ("close_case", Role.PROFESSIONAL)
+    REOPEN = ("reopen_case", Role.PROFESSIONAL)
+    VIEW_SLICE = ("view_case_slice", Role.VOLUNTEER_STAFF)
+    LOG_VISIT = ("log_home_visit", Role.VOLUNTEER_STAFF)
+
+    def __init__(self, codename: str, role: Role) -> None:
+        self.codename = codename
+        self.role = role
+
+
+PROFESSIONAL_OPEN = ("view_case", "change_case", "close_case")
+PROFESSIONAL_CLOSED = ("view_case", "reopen_case")
+VOLUNTEER_SLICE = ("view_case_slice", "log_home_visit")
+ALL_CODENAMES = tuple(action.codename for action in CaseAction)
+
+
+# --- the answers ----------------------------------------------------------------------------
+
+
+def cases_for(user, action: CaseAction, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """The cases ``user`` may do ``action`` to: grants on the case, behind the live gates."""
+    queryset = Case.objects.all() if queryset is None else queryset
+    if not _passes_gates(user, action):
+        return queryset.none()
+    user_grant = CaseUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), user=user, permission__codename=action.codename
+    )
+    group_grant = CaseGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"),
+        group__in=user.groups.all(),
+        permission__codename=action.codename,
+    )
+    if action.role is Role.VOLUNTEER_STAFF:
+        # Volunteers never hold group grants: their access is personal, per assignment.
+        return queryset.filter(Exists(user_grant))
+    return queryset.filter(Exists(user_grant) | Exists(group_grant))
+
+
+def can(user, action: CaseAction, case: Case) -> bool:
+    """May ``user`` do ``action`` to ``case``? The same query as :func:`cases_for`."""
+    return cases_for(user, action).filter(pk=case.pk).exists()
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """The cases whose full file ``user`` may read (views load through this: else 404)."""
+    return cases_for(user, CaseAction.VIEW_FILE)
+
+
+def _passes_gates(user, action: CaseAction) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if action.role.value not in user_roles(user):
+        return False
+    if action.role is Role.VOLUNTEER_STAFF:
+        return volunteer_may_hold_access(user)
+    return True
+
+
+def volunteer_may_hold_access(user) -> bool:
+    """A volunteer holds slice access only while active and screened (VOG valid today)."""
+    profile = getattr(user, "_wijkteam_volunteer_profile", None)
+    if profile is None:
+        from volunteers.models import VolunteerStaff
+
+        profile = VolunteerStaff.objects.select_related("team__municipality").filter(user=user).first() or False
+        user._wijkteam_volunteer_profile = profile
+    return bool(profile) and user.is_active and profile.is_active and profile.screening_valid()
+
+
+# --- deriving the grants from the facts ------------------------------------------------------
+
+
+@dataclass
+class Drift:
+    """What :func:`sync_case_permissions` added and removed: empty when the rows were right."""
+
+    added: list[tuple[str, int, str]] = field(default_factory=list)
+    removed: list[tuple[str, int, str]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed)
+
+    def extend(self, other: Drift) -> None:
+        self.added.extend(other.added)
+        self.removed.extend(other.removed)
+
+
+def desired_grants(case: Case) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
+    """The (user_id, codename) and (group_id, codename) grants the facts call for."""
+    from accounts.models import Team
+
+    closed = case.status == CaseStatus.CLOSED
+    professional_codenames = PROFESSIONAL_CLOSED if closed else PROFESSIONAL_OPEN
+
+    group_id = Team.objects.filter(pk=case.team_id).values_list("professionals_group_id", flat=True).get()
+    group_grants = {(group_id, codename) for codename in professional_codenames}
+
+    user_grants: set[tuple[int, str]] = set()
+    open_memberships = CaseMembership.objects.filter(case=case, ended_at__isnull=True).select_related("user")
+    consent = current_consent(case)
+    volunteers_allowed = not closed and consent is not None and consent.allows_volunteer
+    for membership in open_memberships:
+        member = membership.user
+        if not member.is_active:
+            continue
+        if membership.role in (MembershipRole.RESPONSIBLE, MembershipRole.PROFESSIONAL):
+            user_grants.update((member.pk, codename) for codename in professional_codenames)
+        elif membership.role == MembershipRole.VOLUNTEER and volunteers_allowed and volunteer_may_hold_access(member):
+            user_grants.update((member.pk, codename) for codename in VOLUNTEER_SLICE)
+    return user_grants, group_grants
+
+
+def current_consent(case: Case) -> VolunteerConsent | None:
+    return VolunteerConsent.objects.filter(case=case).order_by("-recorded_at", "-pk").first()
+
+
+def sync_case_permissions(case: Case) -> Drift:
+    """Make the guardian rows of ``case`` match its facts; return what changed.
+
+    Call it inside the transaction of every service that changes a fact, so access
+    follows the facts on the very next request (ASVS 5.0 8.3.2).
+    """
+    permission_ids = _permission_ids()
+    codename_of = {pk: codename for codename, pk in permission_ids.items()}
+    want_users, want_groups = desired_grants(case)
+    drift = Drift()
+
+    have_users = {
+        (user_id, codename_of[perm_id]): row_id
+        for row_id, user_id, perm_id in CaseUserObjectPermission.objects.filter(content_object=case).values_list(
+            "pk", "user_id", "permission_id"
+        )
+    }
+    have_groups = {
+        (group_id, codename_of[perm_id]): row_id
+        for row_id, group_id, perm_id in CaseGroupObjectPermission.objects.filter(content_object=case).values_list(
+            "pk", "group_id", "permission_id"
+        )
+    }
+
+    for model, want, have, kind, owner_field in (
+        (CaseUserObjectPermission, want_users, have_users, "user", "user_id"),
+        (CaseGroupObjectPermission, want_groups, have_groups, "group", "group_id"),
+    ):
+        stale = [row_id for key, row_id in have.items() if key not in want]
+        if stale:
+            model.objects.filter(pk__in=stale).delete()
+        missing = sorted(want - have.keys())
+        model.objects.bulk_create(
+            model(content_object=case, permission_id=permission_ids[codename], **{owner_field: owner_id})
+            for owner_id, codename in missing
+        )
+        drift.removed.extend((kind, owner_id, codename) for owner_id, codename in have.keys() - want)
+        drift.added.extend((kind, owner_id, codename) for owner_id, codename in missing)
+    return drift
+
+
+def sync_user_case_permissions(user) -> Drift:
+    """Re-derive every case the user is (or was) a member of, after an account fact changed."""
+    forget_volunteer_profile(user)
+    drift = Drift()
+    case_ids = set(CaseMembership.objects.filter(user=user).values_list("case_id", flat=True))
+    case_ids |= set(CaseUserObjectPermission.objects.filter(user=user).values_list("content_object_id", flat=True))
+    for case in Case.objects.filter(pk__in=case_ids).order_by("pk"):
+        drift.extend(sync_case_permissions(case))
+    return drift
+
+
+def forget_volunteer_profile(user) -> None:
+    if hasattr(user, "_wijkteam_volunteer_profile"):
+        del user._wijkteam_volunteer_profile
+
+
+def _permission_ids() -> dict[str, int]:
+    return dict(
+        Permission.objects.filter(content_type__app_label="cases", codename__in=ALL_CODENAMES).values_list(
+            "codename", "pk"
+        )
+    )

@@ -1,0 +1,506 @@
+"""Writes on the case file. Views, admin actions and commands all call these.
+
+Every service is keyword-only, atomic, takes the ``actor`` it acts for (audit entries carry
+it), checks permissions through :mod:`cases.permissions`, and calls
+:func:`~cases.permissions.sync_case_permissions` whenever it changes a fact access rests on.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import Role, has_role
+
+from .audit import acting_as
+from .constants import (
+    NEEDS_RESPONSIBLE,
+    PROFESSIONAL_ONLY_AGREEMENT_KINDS,
+    AgreementKind,
+    CaseStatus,
+    ConsentAnswer,
+    JournalVisibility,
+    MembershipRole,
+    Outcome,
+    Urgency,
+    can_transition,
+)
+from .models import (
+    Agreement,
+    Case,
+    CaseMembership,
+    HomeVisit,
+    JournalEntry,
+    LifeDomain,
+    Resident,
+    Topic,
+    VolunteerConsent,
+)
+from .permissions import CaseAction, can, current_consent, sync_case_permissions, volunteer_may_hold_access
+
+
+class ConcurrentEditError(ValidationError):
+    """Somebody else saved the case since this edit started; nothing was overwritten."""
+
+
+RESIDENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "street",
+    "house_number",
+    "postcode",
+    "village",
+    "phone",
+    "email",
+    "notes",
+)
+CASE_EDITABLE_FIELDS = ("intake_channel", "urgency", "request_for_help", "volunteer_summary", "flagged_for_meeting")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _require(actor: User, action: CaseAction, case: Case) -> None:
+    if not can(actor, action, case):
+        raise PermissionDenied(_("You may not do this on this case."))
+
+
+def _require_professional(actor: User) -> None:
+    if not has_role(actor, Role.PROFESSIONAL):
+        raise PermissionDenied(_("Only a professional may do this."))
+
+
+def _locked(case: Case) -> Case:
+    """Re-read the case under a row lock, so concurrent services serialise on it."""
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _move(case: Case, target: CaseStatus) -> None:
+    if not can_transition(case.status, target):
+        raise ValidationError(
+            _("A case that is %(current)s cannot become %(target)s.")
+            % {"current": case.get_status_display().lower(), "target": CaseStatus(target).label.lower()}
+        )
+    if target in NEEDS_RESPONSIBLE and not _responsible_membership(case):
+        raise ValidationError(_("An active case needs a responsible professional (R9)."))
+    case.status = target
+
+
+def _responsible_membership(case: Case) -> CaseMembership | None:
+    return (
+        CaseMembership.objects.filter(case=case, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+
+
+def _touch(case: Case, when: datetime.datetime | None = None) -> None:
+    """Record activity on the case (for 'no activity for N weeks'); not an edit of its fields.
+
+    ``last_activity_at`` is excluded from the audit (it is derived from audited entries), so
+    this one-column update loses no audit trail.
+    """
+    Case.objects.filter(pk=case.pk).update(last_activity_at=when or timezone.now())
+
+
+# --- residents -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def resident_create(*, actor: User, **fields) -> Resident:
+    _require_professional(actor)
+    unknown = set(fields) - set(RESIDENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown resident fields: {sorted(unknown)}")
+    with acting_as(actor):
+        resident = Resident(**fields)
+        resident.full_clean()
+        resident.save()
+        return resident
+
+
+# --- opening and editing a case --------------------------------------------------------------
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User,
+    resident: Resident,
+    intake_channel: str,
+    domains: Iterable[LifeDomain],
+    request_for_help: str,
+    topics: Iterable[Topic] = (),
+    urgency: str = Urgency.NORMAL,
+    volunteer_summary: str = "",
+) -> Case:
+    """Register a request for help. The team follows from the resident's village (R1)."""
+    _require_professional(actor)
+    domains = list(domains)
+    if not domains:
+        raise ValidationError({"domains": _("Choose at least one life domain.")})
+    with acting_as(actor):
+        case = Case(
+            resident=resident,
+            team_id=resident.village.team_id,
+            intake_channel=intake_channel,
+            urgency=urgency,
+            request_for_help=request_for_help,
+            volunteer_summary=volunteer_summary,
+            created_by=actor,
+        )
+        case.full_clean(exclude=["resident", "team", "created_by"])
+        case.save()
+        case.domains.set(domains)
+        case.topics.set(list(topics))
+        VolunteerConsent.objects.create(case=case, answer=ConsentAnswer.NOT_ASKED, asked_by=None)
+        sync_case_permissions(case)
+        return case
+
+
+@transaction.atomic
+def case_update(*, actor: User, case: Case, expected_version: int, **fields) -> Case:
+    """Edit the case's own fields; refuse when someone saved since ``expected_version``."""
+    unknown = set(fields) - set(CASE_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable here: {sorted(unknown)}")
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    with acting_as(actor):
+        locked = _locked(case)
+        if locked.version != expected_version:
+            raise ConcurrentEditError(
+                _(
+                    "Someone else changed this case while you were editing. "
+                    "Your text is kept below; check and save again."
+                )
+            )
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["resident", "team", "created_by"])
+        locked.version += 1
+        locked.last_activity_at = timezone.now()
+        locked.save()
+        return locked
+
+
+# --- the workflow ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_start_triage(*, actor: User, case: Case) -> Case:
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    with acting_as(actor):
+        case = _locked(case)
+        _move(case, CaseStatus.IN_TRIAGE)
+        case.save()
+        return case
+
+
+@transaction.atomic
+def case_activate(*, actor: User, case: Case, responsible: User | None = None) -> Case:
+    """Start working on the case; it needs exactly one responsible professional (R9)."""
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    with acting_as(actor):
+        case = _locked(case)
+        if responsible is not None:
+            case_set_responsible(actor=actor, case=case, professional=responsible)
+        _move(case, CaseStatus.ACTIVE)
+        case.save()
+        sync_case_permissions(case)
+        return case
+
+
+@transaction.atomic
+def case_hold(*, actor: User, case: Case) -> Case:
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    with acting_as(actor):
+        case = _locked(case)
+        _move(case, CaseStatus.ON_HOLD)
+        case.save()
+        return case
+
+
+@transaction.atomic
+def case_resume(*, actor: User, case: Case) -> Case:
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    with acting_as(actor):
+        case = _locked(case)
+        _move(case, CaseStatus.ACTIVE)
+        case.save()
+        return case
+
+
+@transaction.atomic
+def case_close(*, actor: User, case: Case, outcome: str, closing_note: str = "") -> Case:
+    """Close the case. Only a professional holding ``close_case`` on it may (R9).
+
+    Both are checked, as defence in depth: a wrong grant alone cannot let a volunteer or a
+    coordinator close a case. Closing ends every volunteer's assignment and so their access.
+    """
+    _require_professional(actor)
+    _require(actor, CaseAction.CLOSE, case)
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose an outcome.")})
+    with acting_as(actor):
+        case = _locked(case)
+        _move(case, CaseStatus.CLOSED)
+        now = timezone.now()
+        case.outcome = outcome
+        case.closing_note = closing_note
+        case.closed_at = now
+        case.version += 1
+        case.save()
+        for membership in CaseMembership.objects.filter(
+            case=case, role=MembershipRole.VOLUNTEER, ended_at__isnull=True
+        ):
+            membership.ended_at = now
+            membership.save(update_fields=["ended_at"])
+        sync_case_permissions(case)
+        return case
+
+
+@transaction.atomic
+def case_reopen(*, actor: User, case: Case, responsible: User | None = None) -> Case:
+    """Reopen a closed case as active; a professional only, with a responsible professional."""
+    _require_professional(actor)
+    _require(actor, CaseAction.REOPEN, case)
+    with acting_as(actor):
+        case = _locked(case)
+        if responsible is not None:
+            case_set_responsible(actor=actor, case=case, professional=responsible)
+        _move(case, CaseStatus.ACTIVE)
+        case.closed_at = None
+        case.outcome = ""
+        case.version += 1
+        case.save()
+        sync_case_permissions(case)
+        return case
+
+
+# --- who works on the case -------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_set_responsible(*, actor: User, case: Case, professional: User) -> CaseMembership:
+    """Make ``professional`` the one responsible professional; the previous one stays involved."""
+    _require_professional(actor)
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    _check_professional_of_team(professional, case)
+    with acting_as(actor):
+        now = timezone.now()
+        current = _responsible_membership(case)
+        if current is not None and current.user_id == professional.pk:
+            return current
+        if current is not None:
+            current.ended_at = now
+            current.save(update_fields=["ended_at"])
+            CaseMembership.objects.create(
+                case=case, user=current.user, role=MembershipRole.PROFESSIONAL, started_at=now, created_by=actor
+            )
+        existing = CaseMembership.objects.filter(case=case, user=professional, ended_at__isnull=True).first()
+        if existing is not None:
+            existing.ended_at = now
+            existing.save(update_fields=["ended_at"])
+        membership = CaseMembership.objects.create(
+            case=case, user=professional, role=MembershipRole.RESPONSIBLE, started_at=now, created_by=actor
+        )
+        sync_case_permissions(case)
+        return membership
+
+
+@transaction.atomic
+def case_add_professional(*, actor: User, case: Case, professional: User) -> CaseMembership:
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    if not has_role(professional, Role.PROFESSIONAL):
+        raise ValidationError(_("Only professionals can be added as a professional."))
+    with acting_as(actor):
+        membership = _create_membership(case=case, user=professional, role=MembershipRole.PROFESSIONAL, actor=actor)
+        sync_case_permissions(case)
+        return membership
+
+
+@transaction.atomic
+def volunteer_assign(*, actor: User, case: Case, volunteer: User) -> CaseMembership:
+    """Let a volunteer join a case: only with the resident's consent (R6) and a valid VOG."""
+    _require_professional(actor)
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("A closed case cannot get volunteer staff."))
+    if not has_role(volunteer, Role.VOLUNTEER_STAFF):
+        raise ValidationError(_("This person is not volunteer staff."))
+    consent = current_consent(case)
+    if consent is None or not consent.allows_volunteer:
+        raise ValidationError(_("The resident has not consented to a volunteer joining (R6)."))
+    if not volunteer_may_hold_access(volunteer):
+        raise ValidationError(_("This volunteer has no valid certificate of good conduct (VOG)."))
+    with acting_as(actor):
+        membership = _create_membership(case=case, user=volunteer, role=MembershipRole.VOLUNTEER, actor=actor)
+        sync_case_permissions(case)
+        return membership
+
+
+@transaction.atomic
+def membership_end(*, actor: User, membership: CaseMembership) -> CaseMembership:
+    """End someone's involvement; the responsible professional is replaced, never just removed."""
+    case = membership.case
+    _require_professional(actor)
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    if membership.role == MembershipRole.RESPONSIBLE and case.status in NEEDS_RESPONSIBLE:
+        raise ValidationError(_("Choose a new responsible professional first (R9)."))
+    if membership.ended_at is not None:
+        return membership
+    with acting_as(actor):
+        membership.ended_at = timezone.now()
+        membership.save(update_fields=["ended_at"])
+        sync_case_permissions(case)
+        return membership
+
+
+def _create_membership(*, case: Case, user: User, role: str, actor: User) -> CaseMembership:
+    if CaseMembership.objects.filter(case=case, user=user, ended_at__isnull=True).exists():
+        raise ValidationError(_("This person already works on the case."))
+    try:
+        with transaction.atomic():
+            return CaseMembership.objects.create(case=case, user=user, role=role, created_by=actor)
+    except IntegrityError as error:
+        raise ValidationError(_("This person already works on the case.")) from error
+
+
+def _check_professional_of_team(professional: User, case: Case) -> None:
+    from accounts.models import ProfessionalProfile
+
+    if not has_role(professional, Role.PROFESSIONAL) or not professional.is_active:
+        raise ValidationError(_("The responsible professional must be an active professional."))
+    if not ProfessionalProfile.objects.filter(user=professional, team_id=case.team_id).exists():
+        raise ValidationError(_("The responsible professional must belong to the case's team."))
+
+
+# --- consent (R6) ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    case: Case,
+    answer: str,
+    asked_at: datetime.datetime | None = None,
+    note: str = "",
+) -> VolunteerConsent:
+    """Record the resident's answer; anything but 'yes' removes volunteer access at once."""
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    if answer not in ConsentAnswer.values:
+        raise ValidationError({"answer": _("Choose an answer.")})
+    with acting_as(actor):
+        consent = VolunteerConsent.objects.create(
+            case=case,
+            answer=answer,
+            asked_at=asked_at or (timezone.now() if answer != ConsentAnswer.NOT_ASKED else None),
+            asked_by=actor if answer != ConsentAnswer.NOT_ASKED else None,
+            note=note,
+        )
+        sync_case_permissions(case)
+        return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: User, case: Case, note: str = "") -> VolunteerConsent:
+    """The resident withdraws consent: every volunteer loses access on the next request."""
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    consent = current_consent(case)
+    if consent is None or not consent.allows_volunteer:
+        raise ValidationError(_("There is no consent to withdraw."))
+    with acting_as(actor):
+        consent.withdrawn_at = timezone.now()
+        consent.withdrawn_by = actor
+        if note:
+            consent.note = note
+        consent.save()
+        sync_case_permissions(case)
+        return consent
+
+
+# --- journal, visits, agreements -------------------------------------------------------------
+
+
+@transaction.atomic
+def journal_entry_add(
+    *, actor: User, case: Case, text: str, visibility: str = JournalVisibility.PROFESSIONALS
+) -> JournalEntry:
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    if not text.strip():
+        raise ValidationError({"text": _("Write something first.")})
+    with acting_as(actor):
+        entry = JournalEntry.objects.create(case=case, author=actor, text=text, visibility=visibility)
+        _touch(case, entry.created_at)
+        return entry
+
+
+@transaction.atomic
+def home_visit_log(
+    *,
+    actor: User,
+    case: Case,
+    visited_on: datetime.date,
+    duration_minutes: int,
+    submission_key: uuid.UUID | None = None,
+    **fields,
+) -> HomeVisit:
+    """Log a home visit on a case the actor is assigned to (R9). A repeated
+    ``submission_key`` (double tap, retry after a lost connection) returns the first visit."""
+    if not (can(actor, CaseAction.LOG_VISIT, case) or can(actor, CaseAction.CHANGE_FILE, case)):
+        raise PermissionDenied(_("You may not log a visit on this case."))
+    if submission_key is not None:
+        existing = HomeVisit.objects.filter(submission_key=submission_key, visitor=actor, case=case).first()
+        if existing is not None:
+            return existing
+    with acting_as(actor):
+        visit = HomeVisit(
+            case=case,
+            visitor=actor,
+            visited_on=visited_on,
+            duration_minutes=duration_minutes,
+            submission_key=submission_key,
+            **fields,
+        )
+        visit.full_clean(exclude=["case", "visitor"])
+        visit.save()
+        _touch(case)
+        return visit
+
+
+@transaction.atomic
+def agreement_add(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    description: str,
+    assignee: User,
+    due_on: datetime.date | None = None,
+) -> Agreement:
+    """Record who does what by when. Care and medical kinds never go to volunteer staff (R10)."""
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    if kind not in AgreementKind.values:
+        raise ValidationError({"kind": _("Choose a kind.")})
+    is_volunteer_member = CaseMembership.objects.filter(
+        case=case, user=assignee, role=MembershipRole.VOLUNTEER, ended_at__isnull=True
+    ).exists()
+    if kind in PROFESSIONAL_ONLY_AGREEMENT_KINDS and (is_volunteer_member or not has_role(assignee, Role.PROFESSIONAL)):
+        raise ValidationError({"assignee": _("Care and medical tasks are for professionals only (R10).")})
+    if not is_volunteer_member and not has_role(assignee, Role.PROFESSIONAL):
+        raise ValidationError({"assignee": _("Agreements are for people who work on the case.")})
+    with acting_as(actor):
+        agreement = Agreement.objects.create(
+            case=case, kind=kind, description=description, assignee=assignee, due_on=due_on, created_by=actor
+        )
+        _touch(case)
+        return agreement

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VolunteersConfig(AppConfig):
+    name = "volunteers"
+    verbose_name = _("Volunteer staff")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from .models import VolunteerStaff
+
+        auditlog.register(VolunteerStaff)

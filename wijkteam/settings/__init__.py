@@ -1,0 +1,1 @@
+"""Settings package: ``base`` reads the environment, the others only set defaults."""

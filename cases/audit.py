@@ -28,20 +28,17 @@ def register_models() -> None:
 def acting_as(actor: Any) -> Iterator[None]:
     """Attribute every audit entry written inside to ``actor``.
 
-    Inside a request the middleware already set the request's user; a service called with
-    the same actor then changes nothing. Otherwise (commands, tests, another actor) the
-    actor is set for the block and the outer context restored afterwards.
+    Nests safely inside the middleware's request context (or another ``acting_as``): the
+    outer context, whatever it was, is restored afterwards. auditlog's own ``set_actor``
+    leaves its value behind after the block, which would leak a stale actor context.
     """
     outer = auditlog_value.get(None)
-    if outer is not None and outer.get("actor") == actor:
-        yield
-        return
+    token = auditlog_value.set(outer)
     try:
         with set_actor(actor, remote_addr=(outer or {}).get("remote_addr")):
             yield
     finally:
-        if outer is not None:
-            auditlog_value.set(outer)
+        auditlog_value.reset(token)
 
 
 def log_access(*, actor: Any, instance: Model, view: str) -> LogEntry:

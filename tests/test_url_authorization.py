@@ -1,0 +1,89 @@
+"""The authorisation table: every URL pattern x role -> the expected answer.
+
+A guard test fails when a URL pattern is missing from the table, so a new page cannot ship
+without its row. 404 means "you may not know this exists"; 302 for anonymous users is the
+redirect to the login page.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import PASSWORD, CaseFactory, make_administrator, make_coordinator, make_professional
+
+ROLES = ["anonymous", "professional", "other_team_professional", "volunteer", "coordinator", "administrator"]
+
+# url name -> (method, {role: expected status})
+TABLE = {
+    "home": ("get", dict(anonymous=302, professional=200, other_team_professional=200, volunteer=200,
+                         coordinator=200, administrator=200)),
+    "cases:detail": ("get", dict(anonymous=302, professional=200, other_team_professional=404, volunteer=404,
+                                 coordinator=404, administrator=404)),
+    "cases:close": ("get", dict(anonymous=302, professional=200, other_team_professional=404, volunteer=404,
+                                coordinator=404, administrator=404)),
+    "cases:reopen": ("post", dict(anonymous=302, professional=302, other_team_professional=404, volunteer=404,
+                                  coordinator=404, administrator=404)),
+    "volunteers:my_cases": ("get", dict(anonymous=302, professional=404, other_team_professional=404,
+                                        volunteer=200, coordinator=404, administrator=404)),
+    "volunteers:my_case": ("get", dict(anonymous=302, professional=404, other_team_professional=404,
+                                       volunteer=200, coordinator=404, administrator=404)),
+    "accounts:login": ("get", dict(anonymous=200, professional=302, other_team_professional=302, volunteer=302,
+                                   coordinator=302, administrator=302)),
+    "accounts:logout": ("post", dict(anonymous=302, professional=302, other_team_professional=302, volunteer=302,
+                                     coordinator=302, administrator=302)),
+    "set_language": ("post", dict(anonymous=302, professional=302, other_team_professional=302, volunteer=302,
+                                  coordinator=302, administrator=302)),
+}  # fmt: skip
+NEEDS_CASE = {"cases:detail", "cases:close", "cases:reopen", "volunteers:my_case"}
+# Django's own admin is covered by its own permission checks (and [6]); not in this table.
+OUTSIDE_TABLE_NAMESPACES = {"admin"}
+
+
+def _all_url_names(resolver=None, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in OUTSIDE_TABLE_NAMESPACES:
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _all_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_pattern_is_in_the_table():
+    assert _all_url_names() == set(TABLE)
+
+
+@pytest.fixture
+def world():
+    case = CaseFactory(with_volunteer=True)
+    other_team = CaseFactory().team
+    return {
+        "case": case,
+        "anonymous": None,
+        "professional": case.responsible,
+        "other_team_professional": make_professional(other_team),
+        "volunteer": case.volunteer,
+        "coordinator": make_coordinator(case.team),
+        "administrator": make_administrator(),
+    }
+
+
+@pytest.mark.parametrize("name", list(TABLE))
+@pytest.mark.parametrize("role", ROLES)
+def test_url_answers_as_the_table_says(client, world, name, role):
+    method, expected = TABLE[name]
+    if world[role] is not None:
+        client.login(username=world[role].username, password=PASSWORD)
+    url = reverse(name, args=[world["case"].pk] if name in NEEDS_CASE else [])
+    if name == "cases:reopen" and role == "professional":
+        from cases import services
+
+        services.case_close(actor=world["professional"], case=world["case"], outcome="resolved")
+
+    response = getattr(client, method)(url, {"language": "nl"} if name == "set_language" else {})
+
+    assert response.status_code == expected[role]
+    if expected[role] == 302 and role == "anonymous" and name not in {"accounts:logout", "set_language"}:
+        assert response.url.startswith(reverse("accounts:login"))

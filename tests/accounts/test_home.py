@@ -11,7 +11,7 @@ def _login(client, user):
 
 def test_professional_sees_their_team_cases_only(client):
     case = CaseFactory(active=True)
-    other = CaseFactory(resident=ResidentFactory(last_name="Anderteam"))
+    CaseFactory(resident=ResidentFactory(last_name="Anderteam"))
     _login(client, case.responsible)
 
     body = client.get(reverse("home")).content.decode()
@@ -48,7 +48,9 @@ def test_home_query_count_does_not_grow_with_cases(client, django_assert_max_num
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("home"))
     for _ in range(8):
-        CaseFactory(resident=ResidentFactory(village=first.resident.village), responsible=first.responsible, active=True)
+        CaseFactory(
+            resident=ResidentFactory(village=first.resident.village), responsible=first.responsible, active=True
+        )
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("home"))

@@ -62,9 +62,10 @@ def _build_world() -> dict:
 
 
 def _user_for(relation: str, world: dict, case: Case) -> User:
+    from django.contrib.auth.models import Permission
+
     from cases import services
     from cases.models import CaseUserObjectPermission
-    from django.contrib.auth.models import Permission
 
     team, other_team, responsible = world["team"], world["other_team"], world["responsible"]
     if relation == "responsible professional":

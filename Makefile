@@ -15,8 +15,9 @@ $(STAMP): requirements/dev.txt
 install: $(STAMP) messages
 
 # Compile the gettext catalogues (locale/*/LC_MESSAGES/django.po -> .mo).
-messages: $(STAMP)
-	@cd locale 2>/dev/null && for po in */LC_MESSAGES/django.po; do msgfmt --check -o "$${po%.po}.mo" "$$po"; done || true
+messages:
+	@command -v msgfmt >/dev/null || { echo "GNU gettext (msgfmt) is missing: apt-get install gettext"; exit 1; }
+	@for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; done
 
 run: install
 	$(PY) manage.py migrate --noinput

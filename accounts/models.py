@@ -39,13 +39,16 @@ class Municipality(models.Model):
 class Team(models.Model):
     """A social neighbourhood team serving a few villages (R1)."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="teams")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="teams", verbose_name=_("municipality")
+    )
     name = models.CharField(_("name"), max_length=100)
     professionals_group = models.OneToOneField(
         Group,
         on_delete=models.PROTECT,
         related_name="team_of_professionals",
-        help_text=_("Derived: the professionals of this team; holds the team's case grants."),
+        verbose_name=_("group of the team's professionals"),
+        editable=False,
     )
     coordinators = models.ManyToManyField(
         "accounts.User", related_name="coordinated_teams", blank=True, verbose_name=_("coordinators")
@@ -67,7 +70,9 @@ class Team(models.Model):
 
 
 class Village(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="villages")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="villages", verbose_name=_("municipality")
+    )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="villages", verbose_name=_("team"))
     name = models.CharField(_("name"), max_length=100)
 
@@ -96,7 +101,9 @@ class Discipline(models.TextChoices):
 class ProfessionalProfile(models.Model):
     """The facts about a professional: their team and where they come from."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="professional_profile")
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="professional_profile", verbose_name=_("user")
+    )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="professionals", verbose_name=_("team"))
     discipline = models.CharField(_("discipline"), max_length=40, choices=Discipline.choices)
     parent_organisation = models.CharField(_("parent organisation"), max_length=150, blank=True)

@@ -46,7 +46,9 @@ class Topic(models.Model):
     """A frequent topic within a life domain: loneliness, finances, informal care… (R2)."""
 
     code = models.CharField(_("code"), max_length=30, unique=True, choices=TopicCode.choices)
-    domain = models.ForeignKey(LifeDomain, on_delete=models.PROTECT, related_name="topics")
+    domain = models.ForeignKey(
+        LifeDomain, on_delete=models.PROTECT, related_name="topics", verbose_name=_("life domain")
+    )
 
     class Meta:
         verbose_name = _("topic")
@@ -108,7 +110,7 @@ class Case(models.Model):
     closing_note = models.TextField(_("closing note"), blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     flagged_for_meeting = models.BooleanField(_("flagged for the weekly meeting"), default=False)
-    version = models.PositiveIntegerField(default=1, help_text=_("Raised on every edit; guards concurrent edits."))
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
@@ -156,12 +158,16 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 class CaseMembership(models.Model):
     """Who works on a case: the responsible professional, other professionals, volunteer staff."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("case"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships", verbose_name=_("person")
+    )
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
     started_at = models.DateTimeField(_("start"), default=timezone.now)
     ended_at = models.DateTimeField(_("end"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
 
     class Meta:
         verbose_name = _("case membership")
@@ -189,7 +195,7 @@ class CaseMembership(models.Model):
 class VolunteerConsent(models.Model):
     """One answer of the resident to 'may a volunteer join?' (R6). The newest row counts."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents", verbose_name=_("case"))
     answer = models.CharField(_("answer"), max_length=10, choices=ConsentAnswer.choices)
     asked_at = models.DateTimeField(_("asked at"), null=True, blank=True)
     asked_by = models.ForeignKey(
@@ -199,7 +205,12 @@ class VolunteerConsent(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
     )
 
     class Meta:
@@ -217,8 +228,10 @@ class VolunteerConsent(models.Model):
 
 
 class JournalEntry(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="journal_entries")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="journal_entries", verbose_name=_("case"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
     visibility = models.CharField(
         _("visibility"), max_length=20, choices=JournalVisibility.choices, default=JournalVisibility.PROFESSIONALS
     )
@@ -239,12 +252,16 @@ class JournalEntry(models.Model):
 class HomeVisit(models.Model):
     """A home visit (huisbezoek) logged by volunteer staff or a professional (R9)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="home_visits")
-    visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="home_visits")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="home_visits", verbose_name=_("case"))
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="home_visits", verbose_name=_("visitor")
+    )
     visited_on = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
-    company = models.CharField(_("visited"), max_length=20, choices=VisitCompany.choices, default=VisitCompany.ALONE)
+    company = models.CharField(
+        _("visited with"), max_length=20, choices=VisitCompany.choices, default=VisitCompany.ALONE
+    )
     activities = models.JSONField(_("what was done"), default=list, blank=True)
     summary = models.TextField(_("summary for the professionals"), blank=True)
     note_for_responsible = models.TextField(_("note for the responsible professional"), blank=True)
@@ -268,7 +285,7 @@ class HomeVisit(models.Model):
 class Agreement(models.Model):
     """Who does what by when. Care and medical kinds never go to volunteer staff (R10)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agreements")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
     description = models.CharField(_("what"), max_length=500)
     assignee = models.ForeignKey(
@@ -276,7 +293,9 @@ class Agreement(models.Model):
     )
     due_on = models.DateField(_("by when"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

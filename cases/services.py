@@ -86,11 +86,11 @@ def _locked(case: Case) -> Case:
 def _move(case: Case, target: CaseStatus) -> None:
     if not can_transition(case.status, target):
         raise ValidationError(
-            _("A case that is %(current)s cannot become %(target)s.")
-            % {"current": case.get_status_display().lower(), "target": CaseStatus(target).label.lower()}
+            _("A case with status “%(current)s” cannot move to status “%(target)s”.")
+            % {"current": case.get_status_display(), "target": CaseStatus(target).label}
         )
     if target in NEEDS_RESPONSIBLE and not _responsible_membership(case):
-        raise ValidationError(_("An active case needs a responsible professional (R9)."))
+        raise ValidationError(_("A running case needs a responsible professional (R9)."))
     case.status = target
 
 

@@ -1,10 +1,10 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VolunteersConfig(AppConfig):
     name = "volunteers"
-    verbose_name = _("Volunteer staff")
+    verbose_name = pgettext_lazy("app name", "Volunteer staff")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -25,7 +25,9 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 class VolunteerStaff(models.Model):
     """A volunteer staff member: not a 'vrijwilliger', but staff who help find one (domain.md)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile", verbose_name=_("user")
+    )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="volunteer_staff", verbose_name=_("team"))
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("home village")

@@ -99,3 +99,12 @@ def test_pages_are_dutch_by_default_and_english_on_request(client):
 
     assert 'lang="nl"' in dutch and "Uitloggen" in dutch and "Casussen van mijn team" in dutch
     assert 'lang="en"' in english and "Log out" in english and "Cases of my team" in english
+
+
+def test_browser_language_does_not_override_dutch(client):
+    from django.urls import reverse
+
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert "<h1>Inloggen</h1>" in response.content.decode()
+    assert response["Content-Language"] == "nl"

@@ -31,3 +31,40 @@ def forget_roles(user) -> None:
     """Drop the cached roles after a role change on this user object."""
     if hasattr(user, "_wijkteam_roles"):
         del user._wijkteam_roles
+
+
+# Model permissions per role (for the admin site). Case access is never a model permission:
+# it is derived per case by cases.permissions.
+ROLE_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    Role.ADMINISTRATOR: (
+        "accounts.view_municipality",
+        "accounts.change_municipality",
+        "accounts.add_municipality",
+        "accounts.view_team",
+        "accounts.change_team",
+        "accounts.add_team",
+        "accounts.view_village",
+        "accounts.change_village",
+        "accounts.add_village",
+        "accounts.view_professionalprofile",
+        "accounts.change_professionalprofile",
+        "accounts.view_user",
+        "accounts.change_user",
+        "accounts.add_user",
+    ),
+}
+
+
+def sync_role_permissions(sender=None, **kwargs) -> None:
+    """Give each role group exactly its model permissions (after every migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_MODEL_PERMISSIONS.items():
+        group = Group.objects.filter(name=role.value).first()
+        if group is None:
+            continue
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted += list(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

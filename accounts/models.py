@@ -59,6 +59,10 @@ class Team(models.Model):
         help_text=_("Some teams let volunteer staff join the case discussion; others keep them in a second ring (R4)."),
     )
 
+    inactivity_weeks = models.PositiveSmallIntegerField(
+        _("weeks without activity before a case returns to the meeting"), default=6
+    )
+
     class Meta:
         verbose_name = _("team")
         verbose_name_plural = _("teams")

@@ -16,11 +16,34 @@ from django.db.models import Model
 
 
 def register_models() -> None:
-    from .models import Agreement, Case, CaseMembership, HomeVisit, JournalEntry, Resident, VolunteerConsent
+    from volunteers.models import Alarm
+
+    from .models import (
+        Agreement,
+        Case,
+        CaseInterest,
+        CaseMembership,
+        HomeVisit,
+        JournalEntry,
+        MeetingDecision,
+        Resident,
+        VolunteerConsent,
+    )
 
     auditlog.register(Resident)
-    auditlog.register(Case, m2m_fields={"domains", "topics"}, exclude_fields=["version", "last_activity_at"])
-    for model in (CaseMembership, VolunteerConsent, JournalEntry, HomeVisit, Agreement):
+    auditlog.register(
+        Case, m2m_fields={"domains", "topics"}, exclude_fields=["version", "last_activity_at", "submission_key"]
+    )
+    for model in (
+        CaseMembership,
+        VolunteerConsent,
+        JournalEntry,
+        HomeVisit,
+        Agreement,
+        CaseInterest,
+        MeetingDecision,
+        Alarm,
+    ):
         auditlog.register(model)
 
 

@@ -1,7 +1,38 @@
+"""Forms of the professionals' pages. Validation of rules stays in the services."""
+
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .constants import Outcome
+from accounts.models import Team, User, Village
+from accounts.roles import Role
+
+from .constants import (
+    AgreementKind,
+    ConsentAnswer,
+    IntakeChannel,
+    JournalVisibility,
+    Outcome,
+    Urgency,
+)
+from .models import AgendaReason, LifeDomain, Resident, Topic
+
+MAX_TEXT = 10_000
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of staff member, shown by name (not login name)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class CaseCloseForm(forms.Form):
@@ -9,3 +40,189 @@ class CaseCloseForm(forms.Form):
     closing_note = forms.CharField(
         label=_("Closing note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False
     )
+
+
+class ResidentForm(forms.ModelForm):
+    class Meta:
+        model = Resident
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "street",
+            "house_number",
+            "postcode",
+            "village",
+            "phone",
+            "email",
+            "notes",
+        ]
+        widgets = {"date_of_birth": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, villages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages if villages is not None else Village.objects.all()
+        self.fields["notes"].max_length = MAX_TEXT
+        self.fields["postcode"].widget.attrs["autocomplete"] = "postal-code"
+
+    def clean_postcode(self) -> str:
+        value = self.cleaned_data["postcode"].strip().upper().replace(" ", "")
+        if value and not (len(value) == 6 and value[:4].isdigit() and value[4:].isalpha()):
+            raise forms.ValidationError(_("Enter a Dutch postcode, such as 6661 AB."))
+        return f"{value[:4]} {value[4:]}" if value else ""
+
+
+class CaseFieldsForm(forms.Form):
+    """The fields of a request for help, shared by intake and editing."""
+
+    intake_channel = forms.ChoiceField(label=_("Came in through"), choices=IntakeChannel.choices)
+    domains = forms.ModelMultipleChoiceField(
+        label=_("Life domains"), queryset=LifeDomain.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), queryset=Topic.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    request_for_help = forms.CharField(
+        label=_("Request for help"),
+        help_text=_("For professionals only."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_TEXT,
+    )
+    volunteer_summary = forms.CharField(
+        label=_("Summary for volunteer staff"),
+        help_text=_("What a volunteer may know: short, without sensitive details."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+    )
+
+
+class IntakeForm(CaseFieldsForm):
+    consent_answer = forms.ChoiceField(
+        label=_("May a volunteer join?"),
+        help_text=_("Ask the resident. Without a yes, no volunteer is involved (R6)."),
+        choices=ConsentAnswer.choices,
+        initial=ConsentAnswer.NOT_ASKED,
+        widget=forms.RadioSelect,
+    )
+    resident = forms.ModelChoiceField(queryset=Resident.objects.none(), required=False, widget=forms.HiddenInput)
+    confirm_new_resident = forms.BooleanField(
+        label=_("This is a different person: register a new resident"), required=False
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, residents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if residents is not None:
+            self.fields["resident"].queryset = residents
+
+
+class CaseEditForm(CaseFieldsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class JournalForm(forms.Form):
+    text = forms.CharField(label=_("Journal entry"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_TEXT)
+    visibility = forms.ChoiceField(
+        label=_("Who may read this"), choices=JournalVisibility.choices, initial=JournalVisibility.PROFESSIONALS
+    )
+
+
+class AgreementForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgreementKind.choices)
+    description = forms.CharField(label=_("What"), max_length=500)
+    assignee = PersonChoiceField(label=_("Who"), queryset=User.objects.none())
+    due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["assignee"].queryset = people
+
+
+class ConsentForm(forms.Form):
+    answer = forms.ChoiceField(label=_("Answer of the resident"), choices=ConsentAnswer.choices)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class TransferForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("New team"), queryset=Team.objects.all())
+    responsible = PersonChoiceField(
+        label=_("Responsible professional in the new team"),
+        queryset=User.objects.filter(groups__name=Role.PROFESSIONAL.value, is_active=True).order_by("last_name"),
+    )
+
+
+class PersonForm(forms.Form):
+    """Choose a person for a role on the case (responsible, professional, volunteer)."""
+
+    person = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
+
+    def __init__(self, *args, people=None, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["person"].queryset = people
+        if label:
+            self.fields["person"].label = label
+
+
+class CaseFilterForm(forms.Form):
+    """Filters of the team case list (GET). Anything malformed is ignored, never an error page."""
+
+    q = forms.CharField(label=_("Search resident"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    domain = forms.ChoiceField(label=_("Life domain"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    village = forms.ModelChoiceField(label=_("Village"), queryset=Village.objects.none(), required=False)
+    responsible = PersonChoiceField(label=_("Responsible professional"), queryset=User.objects.none(), required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), required=False)
+    quiet_weeks = forms.IntegerField(label=_("No activity for (weeks)"), min_value=1, max_value=104, required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("quiet", _("Longest without activity")),
+            ("recent", _("Most recent activity")),
+        ],
+    )
+
+    def __init__(self, *args, villages=None, professionals=None, **kwargs):
+        from .constants import CaseStatus, LifeDomainCode, TopicCode
+
+        super().__init__(*args, **kwargs)
+        any_choice = [("", _("All"))]
+        self.fields["status"].choices = [("", _("All open")), *CaseStatus.choices]
+        self.fields["domain"].choices = any_choice + LifeDomainCode.choices
+        self.fields["topic"].choices = any_choice + TopicCode.choices
+        self.fields["urgency"].choices = any_choice + Urgency.choices
+        if villages is not None:
+            self.fields["village"].queryset = villages
+        if professionals is not None:
+            self.fields["responsible"].queryset = professionals
+        self.fields["village"].empty_label = _("All")
+        self.fields["responsible"].empty_label = _("Everyone")
+
+
+class DecisionForm(forms.Form):
+    responsible = PersonChoiceField(
+        label=_("Responsible professional"),
+        queryset=User.objects.none(),
+        widget=forms.Select(attrs={"autofocus": True}),
+    )
+    volunteer = forms.TypedChoiceField(label=_("Volunteer staff joining"), required=False, coerce=int, empty_value=None)
+    next_step = forms.CharField(label=_("Next step"), max_length=500)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), max_length=MAX_TEXT, required=False
+    )
+    reasons = forms.MultipleChoiceField(choices=AgendaReason.choices, required=False, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args, professionals=None, suggestions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if professionals is not None:
+            self.fields["responsible"].queryset = professionals
+        self.fields["volunteer"].choices = [("", _("No volunteer"))] + [
+            (s.user_id, f"{s.name} — {', '.join(s.reasons) or s.village}") for s in suggestions
+        ]

@@ -110,6 +110,7 @@ class Case(models.Model):
     closing_note = models.TextField(_("closing note"), blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     flagged_for_meeting = models.BooleanField(_("flagged for the weekly meeting"), default=False)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
@@ -137,6 +138,14 @@ class Case(models.Model):
         return f"#{self.pk}"
 
 
+class CaseChildMixin:
+    """Audit entries of records that belong to a case carry ``case_id``, so the case's
+    history shows them too (auditlog calls ``get_additional_data``)."""
+
+    def get_additional_data(self) -> dict:
+        return {"case_id": self.case_id}
+
+
 class CaseUserObjectPermission(UserObjectPermissionBase):
     """Derived by ``cases.permissions.sync_case_permissions``; never edited by hand."""
 
@@ -155,7 +164,7 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
         abstract = False
 
 
-class CaseMembership(models.Model):
+class CaseMembership(CaseChildMixin, models.Model):
     """Who works on a case: the responsible professional, other professionals, volunteer staff."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("case"))
@@ -192,7 +201,7 @@ class CaseMembership(models.Model):
         return self.ended_at is None
 
 
-class VolunteerConsent(models.Model):
+class VolunteerConsent(CaseChildMixin, models.Model):
     """One answer of the resident to 'may a volunteer join?' (R6). The newest row counts."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents", verbose_name=_("case"))
@@ -227,7 +236,7 @@ class VolunteerConsent(models.Model):
         return self.answer == ConsentAnswer.YES and self.withdrawn_at is None
 
 
-class JournalEntry(models.Model):
+class JournalEntry(CaseChildMixin, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="journal_entries", verbose_name=_("case"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
@@ -249,7 +258,7 @@ class JournalEntry(models.Model):
         return f"Journal entry #{self.pk}"
 
 
-class HomeVisit(models.Model):
+class HomeVisit(CaseChildMixin, models.Model):
     """A home visit (huisbezoek) logged by volunteer staff or a professional (R9)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="home_visits", verbose_name=_("case"))
@@ -282,7 +291,7 @@ class HomeVisit(models.Model):
         return f"Home visit #{self.pk}"
 
 
-class Agreement(models.Model):
+class Agreement(CaseChildMixin, models.Model):
     """Who does what by when. Care and medical kinds never go to volunteer staff (R10)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("case"))
@@ -305,3 +314,98 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"Agreement #{self.pk}"
+
+
+class InterestAnswer(models.TextChoices):
+    INTERESTED = "interested", _("I would like to join")
+    DECLINED = "declined", _("Not for me")
+
+
+class DeclineReason(models.TextChoices):
+    """Why volunteer staff decline a case (R7)."""
+
+    KNOWS_RESIDENT = "knows_resident", _("I know this resident")
+    OUTSIDE_EXPERTISE = "outside_expertise", _("Outside my expertise")
+    OTHER = "other", _("Other")
+
+
+class CaseInterest(CaseChildMixin, models.Model):
+    """A volunteer's answer on the open-questions board (R5, R7). A decline or conflict is seen
+    by professionals only and keeps the volunteer out of the suggestions for this case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interests", verbose_name=_("case"))
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_interests", verbose_name=_("volunteer")
+    )
+    answer = models.CharField(_("answer"), max_length=20, choices=InterestAnswer.choices)
+    reason = models.CharField(_("reason"), max_length=30, choices=DeclineReason.choices, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("interest in a case")
+        verbose_name_plural = _("interests in cases")
+        constraints = [models.UniqueConstraint(fields=["case", "volunteer"], name="interest_one_per_volunteer")]
+
+    def __str__(self) -> str:
+        return f"Case interest #{self.pk}"
+
+
+class Meeting(models.Model):
+    """The weekly meeting of a team (R4): its agenda builds itself; decisions make the minutes."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("team"))
+    week_start = models.DateField(_("week"), help_text=_("The Monday of the meeting's week."))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("chair")
+    )
+
+    class Meta:
+        verbose_name = _("weekly meeting")
+        verbose_name_plural = _("weekly meetings")
+        ordering = ["-week_start"]
+        constraints = [models.UniqueConstraint(fields=["team", "week_start"], name="meeting_one_per_team_week")]
+
+    def __str__(self) -> str:
+        return f"Meeting #{self.pk}"
+
+
+class AgendaReason(models.TextChoices):
+    NEW = "new", _("New since the last meeting")
+    FLAGGED = "flagged", _("Flagged for discussion")
+    ALARM = "alarm", _("Volunteer staff raised the alarm")
+    INACTIVE = "inactive", _("No activity for a while")
+
+
+class MeetingDecision(CaseChildMixin, models.Model):
+    """What the team decided on one agenda item (R4, R5)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("case"))
+    reasons = models.JSONField(_("on the agenda because"), default=list)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible professional")
+    )
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("volunteer staff joining"),
+    )
+    next_step = models.CharField(_("next step"), max_length=500)
+    notes = models.TextField(_("notes"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("meeting decision")
+        verbose_name_plural = _("meeting decisions")
+        ordering = ["decided_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "case"], name="decision_one_per_case_per_meeting")]
+
+    def __str__(self) -> str:
+        return f"Meeting decision #{self.pk}"

@@ -23,11 +23,11 @@ import enum
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from accounts.roles import Role, user_roles
 
-from .constants import CaseStatus, MembershipRole
+from .constants import CaseStatus, ConsentAnswer, MembershipRole
 from .models import Case, CaseGroupObjectPermission, CaseMembership, CaseUserObjectPermission, VolunteerConsent
 
 
@@ -82,6 +82,28 @@ def can(user, action: CaseAction, case: Case) -> bool:
 def visible_cases(user) -> QuerySet[Case]:
     """The cases whose full file ``user`` may read (views load through this: else 404)."""
     return cases_for(user, CaseAction.VIEW_FILE)
+
+
+def open_question_cases(user) -> QuerySet[Case]:
+    """The open-questions board (R5): new cases of a screened volunteer's own team whose
+    resident consented to a volunteer joining. Shown only as village, domains and the
+    summary for volunteer staff (``cases.selectors.open_questions``)."""
+    if not getattr(user, "is_authenticated", False) or Role.VOLUNTEER_STAFF.value not in user_roles(user):
+        return Case.objects.none()
+    if not volunteer_may_hold_access(user):
+        return Case.objects.none()
+    newest = VolunteerConsent.objects.filter(case=OuterRef("pk")).order_by("-recorded_at", "-pk")
+    return (
+        Case.objects.filter(team_id=user._wijkteam_volunteer_profile.team_id, status__in=OPEN_QUESTION_STATUSES)
+        .annotate(
+            board_consent=Subquery(newest.values("answer")[:1]),
+            board_consent_withdrawn=Subquery(newest.values("withdrawn_at")[:1]),
+        )
+        .filter(board_consent=ConsentAnswer.YES, board_consent_withdrawn__isnull=True)
+    )
+
+
+OPEN_QUESTION_STATUSES = (CaseStatus.NEW, CaseStatus.IN_TRIAGE)
 
 
 def _passes_gates(user, action: CaseAction) -> bool:

@@ -6,19 +6,35 @@ Reads of a file or a slice write an access entry (who read what, through which v
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext
 
-from accounts.models import User
+from accounts.models import ProfessionalProfile, User
+from accounts.roles import Role, has_role
 
 from .audit import log_access
-from .constants import MembershipRole
-from .models import Case, CaseMembership, JournalEntry, VolunteerConsent
-from .permissions import CaseAction, can, cases_for, visible_cases
+from .constants import CaseStatus, LifeDomainCode, MembershipRole
+from .models import (
+    AgendaReason,
+    Case,
+    CaseInterest,
+    CaseMembership,
+    InterestAnswer,
+    JournalEntry,
+    Meeting,
+    MeetingDecision,
+    Resident,
+    VolunteerConsent,
+)
+from .permissions import CaseAction, can, cases_for, current_consent, open_question_cases, visible_cases
 from .slice import CaseSlice, build_slices
 
 
@@ -57,8 +73,16 @@ class CaseFile:
         return self.consents[0] if self.consents else None
 
 
-def case_file(*, user: User, case_id: int) -> CaseFile:
-    """The full case file for a professional; logs the read (access entry)."""
+def case_by_submission_key(*, user: User, key) -> Case | None:
+    """The case an earlier submit of the same form registered, if the user may read it."""
+    return visible_cases(user).filter(submission_key=key).first() if key else None
+
+
+def case_file(*, user: User, case_id: int, log: bool = True) -> CaseFile:
+    """The full case file for a professional; logs the read (access entry).
+
+    ``log=False`` only for re-rendering a part of a page the user just read and changed.
+    """
     case = (
         visible_cases(user)
         .select_related("resident__village", "team")
@@ -68,13 +92,10 @@ def case_file(*, user: User, case_id: int) -> CaseFile:
     )
     if case is None:
         raise Http404
-    log_access(actor=user, instance=case, view="case_file")
+    if log:
+        log_access(actor=user, instance=case, view="case_file")
     memberships = list(case.memberships.select_related("user").order_by("ended_at", "role", "started_at"))
-    history = list(
-        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk)
-        .select_related("actor")
-        .order_by("-timestamp")[:50]
-    )
+    history = case_history(case)
     allowed = {
         action for action in (CaseAction.CHANGE_FILE, CaseAction.CLOSE, CaseAction.REOPEN) if can(user, action, case)
     }
@@ -87,6 +108,37 @@ def case_file(*, user: User, case_id: int) -> CaseFile:
         can_change=CaseAction.CHANGE_FILE in allowed,
         can_close=CaseAction.CLOSE in allowed,
         can_reopen=CaseAction.REOPEN in allowed,
+    )
+
+
+def case_history(case: Case, limit: int = 100) -> list[LogEntry]:
+    """Who changed what on the case file, and who read it: entries on the case itself and on
+    the records that belong to it (their entries carry ``case_id``)."""
+    case_type = ContentType.objects.get_for_model(Case)
+    return list(
+        LogEntry.objects.filter(Q(content_type=case_type, object_id=case.pk) | Q(additional_data__case_id=case.pk))
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")[:limit]
+    )
+
+
+def case_people(case: Case) -> QuerySet[User]:
+    """Who can take on an agreement: the people who work on the case now."""
+    return User.objects.filter(case_memberships__case=case, case_memberships__ended_at__isnull=True).order_by(
+        "first_name", "last_name"
+    )
+
+
+def assignable_volunteers(case: Case) -> QuerySet[User]:
+    """Volunteer staff who could join (the service re-checks consent and VOG)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name=Role.VOLUNTEER_STAFF.value,
+            volunteer_profile__team_id=case.team_id,
+        )
+        .exclude(case_memberships__case=case, case_memberships__ended_at__isnull=True)
+        .order_by("first_name", "last_name")
     )
 
 
@@ -103,3 +155,387 @@ def volunteer_case(*, user: User, case_id: int) -> CaseSlice:
         raise Http404
     log_access(actor=user, instance=Case(pk=case_id), view="volunteer_slice")
     return slices[0]
+
+
+# --- consent as a query ----------------------------------------------------------------------
+
+
+def with_current_consent(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate each case with its current consent answer (the newest row, R6)."""
+    newest = VolunteerConsent.objects.filter(case=OuterRef("pk")).order_by("-recorded_at", "-pk")
+    return queryset.annotate(
+        consent_answer=Subquery(newest.values("answer")[:1]),
+        consent_withdrawn_at=Subquery(newest.values("withdrawn_at")[:1]),
+    )
+
+
+def consent_allows_volunteer(case: Case) -> bool:
+    consent = current_consent(case)
+    return consent is not None and consent.allows_volunteer
+
+
+# --- residents -------------------------------------------------------------------------------
+
+
+def _normalised_postcode(value: str) -> str:
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def residents_for(user: User) -> QuerySet[Resident]:
+    """Residents a professional may find: living in their team's villages, or with a case they may read."""
+    if not has_role(user, Role.PROFESSIONAL):
+        return Resident.objects.none()
+    team_ids = ProfessionalProfile.objects.filter(user=user).values("team_id")
+    return Resident.objects.filter(Q(village__team_id__in=team_ids) | Q(cases__in=visible_cases(user))).distinct()
+
+
+def matching_residents(residents: QuerySet[Resident], query: str) -> QuerySet[Resident]:
+    """Residents matching every word of ``query`` in their name, address or postcode."""
+    query = re.sub(r"\b(\d{4})\s+([A-Za-z]{2})\b", r"\1\2", query)  # "6662 CD" is one postcode
+    words = [word for word in query.split() if word][:5]
+    if not words:
+        return residents.none()
+    for word in words:
+        postcode = _normalised_postcode(word)
+        residents = residents.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(street__icontains=word)
+            | Q(house_number__iexact=word)
+            | Q(postcode__istartswith=word)
+            | Q(postcode__istartswith=f"{postcode[:4]} {postcode[4:]}".strip())
+        )
+    return residents
+
+
+def resident_search(*, user: User, query: str, limit: int = 20) -> list[Resident]:
+    """Find residents by name, address or postcode (every word must match somewhere)."""
+    found = matching_residents(residents_for(user), query)
+    return list(found.select_related("village").order_by("last_name", "first_name", "pk")[:limit])
+
+
+def resident_duplicates(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None,
+    postcode: str,
+    house_number: str,
+) -> list[Resident]:
+    """Residents that are likely the same person: similar name and the same date of birth,
+    or the same address (postcode and house number). Searched municipality-wide among the
+    residents the user may find, so a second registration is caught before it is made."""
+    likely = Q(pk__in=[])
+    if date_of_birth:
+        likely |= Q(date_of_birth=date_of_birth) & (
+            Q(last_name__iexact=last_name.strip()) | Q(first_name__iexact=first_name.strip())
+        )
+    postcode = _normalised_postcode(postcode)
+    if postcode and house_number.strip():
+        spaced = f"{postcode[:4]} {postcode[4:]}"
+        likely |= Q(postcode__in=[postcode, spaced]) & Q(house_number__iexact=house_number.strip())
+    if first_name.strip() and last_name.strip():
+        likely |= Q(first_name__iexact=first_name.strip()) & Q(last_name__iexact=last_name.strip())
+    return list(residents_for(user).filter(likely).select_related("village").order_by("last_name", "pk")[:10])
+
+
+# --- the team case list ----------------------------------------------------------------------
+
+
+SORTS = {
+    "newest": ("-opened_at", "-pk"),
+    "oldest": ("opened_at", "pk"),
+    "quiet": ("last_activity_at", "pk"),
+    "recent": ("-last_activity_at", "-pk"),
+}
+
+
+@dataclass
+class CasePage:
+    cases: list[Case]
+    next_cursor: str | None
+    is_first: bool
+
+
+def team_case_list(
+    *,
+    user: User,
+    status: str = "",
+    domain: str = "",
+    topic: str = "",
+    village: int | None = None,
+    responsible: int | None = None,
+    urgency: str = "",
+    quiet_weeks: int | None = None,
+    query: str = "",
+    sort: str = "newest",
+    cursor: str = "",
+    page_size: int = 25,
+) -> CasePage:
+    """One page of the cases whose file the user may read, filtered and sorted.
+
+    Keyset pagination (a cursor of the sort value and the pk) instead of counting the table:
+    every page costs the same, however deep.
+    """
+    cases = team_cases(user)
+    cases = cases.filter(status=status) if status else cases.exclude(status=CaseStatus.CLOSED)
+    if domain:
+        cases = cases.filter(Exists(Case.domains.through.objects.filter(case=OuterRef("pk"), lifedomain__code=domain)))
+    if topic:
+        cases = cases.filter(Exists(Case.topics.through.objects.filter(case=OuterRef("pk"), topic__code=topic)))
+    if village:
+        cases = cases.filter(resident__village_id=village)
+    if responsible:
+        cases = cases.filter(
+            Exists(
+                CaseMembership.objects.filter(
+                    case=OuterRef("pk"), user_id=responsible, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True
+                )
+            )
+        )
+    if urgency:
+        cases = cases.filter(urgency=urgency)
+    if quiet_weeks:
+        cases = cases.filter(last_activity_at__lt=timezone.now() - datetime.timedelta(weeks=quiet_weeks))
+    if query.strip():
+        cases = cases.filter(resident__in=matching_residents(Resident.objects.all(), query))
+    field, tie = SORTS.get(sort, SORTS["newest"])
+    cases = cases.order_by(field, tie)
+    if cursor:
+        cases = _after_cursor(cases, field, cursor)
+    rows = list(cases[: page_size + 1])
+    next_cursor = None
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        last = rows[-1]
+        next_cursor = f"{getattr(last, field.lstrip('-')).isoformat()}|{last.pk}"
+    return CasePage(cases=rows, next_cursor=next_cursor, is_first=not cursor)
+
+
+def _after_cursor(cases: QuerySet[Case], field: str, cursor: str) -> QuerySet[Case]:
+    try:
+        raw_value, raw_pk = cursor.rsplit("|", 1)
+        value, pk = datetime.datetime.fromisoformat(raw_value), int(raw_pk)
+    except ValueError:
+        return cases  # a broken cursor shows the first page, never an error
+    name = field.lstrip("-")
+    if field.startswith("-"):
+        return cases.filter(Q(**{f"{name}__lt": value}) | Q(**{name: value, "pk__lt": pk}))
+    return cases.filter(Q(**{f"{name}__gt": value}) | Q(**{name: value, "pk__gt": pk}))
+
+
+# --- the weekly meeting ----------------------------------------------------------------------
+
+
+@dataclass
+class AgendaItem:
+    case: Case
+    reasons: list[str]
+    decision: MeetingDecision | None
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [str(AgendaReason(reason).label) for reason in self.reasons]
+
+
+def current_meeting_team(user: User):
+    profile = ProfessionalProfile.objects.select_related("team").filter(user=user).first()
+    return profile.team if profile else None
+
+
+def meeting_agenda(*, user: User, meeting: Meeting) -> list[AgendaItem]:
+    """The agenda builds itself (R4): cases new since the last meeting, cases a professional
+    flagged, cases where volunteer staff raised the alarm, and cases without activity for the
+    team's number of weeks; plus whatever was decided in this meeting already."""
+    return _agenda(meeting, team_cases(user).filter(team=meeting.team))
+
+
+def meeting_agenda_for_team(*, meeting: Meeting) -> list[AgendaItem]:
+    """The same agenda without a reader's scope: only for narrowing it down further (the
+    volunteer view intersects it with the cases the volunteer may see)."""
+    return _agenda(meeting, Case.objects.filter(team=meeting.team))
+
+
+def responsible_of(case: Case) -> User | None:
+    membership = (
+        CaseMembership.objects.filter(case=case, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _agenda(meeting: Meeting, scope: QuerySet[Case]) -> list[AgendaItem]:
+    from volunteers.models import Alarm
+
+    team = meeting.team
+    previous = Meeting.objects.filter(team=team, week_start__lt=meeting.week_start).order_by("-week_start").first()
+    since = previous.started_at if previous else None
+    quiet_before = timezone.now() - datetime.timedelta(weeks=team.inactivity_weeks)
+    open_alarm = Alarm.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)
+    decided = MeetingDecision.objects.filter(meeting=meeting, case=OuterRef("pk"))
+
+    new_q = Q(status__in=[CaseStatus.NEW, CaseStatus.IN_TRIAGE])
+    if since is not None:
+        new_q |= Q(opened_at__gte=since)
+    running = Q(status__in=[CaseStatus.ACTIVE, CaseStatus.ON_HOLD])
+    candidates = (
+        with_current_consent(scope)
+        .annotate(has_open_alarm=Exists(open_alarm), decided_here=Exists(decided))
+        .filter(
+            new_q
+            | Q(flagged_for_meeting=True)
+            | Q(has_open_alarm=True)
+            | (running & Q(last_activity_at__lt=quiet_before))
+            | Q(decided_here=True)
+        )
+        .exclude(Q(status=CaseStatus.CLOSED) & Q(decided_here=False))
+        .order_by("opened_at", "pk")
+    )
+    decisions = {
+        decision.case_id: decision
+        for decision in MeetingDecision.objects.filter(meeting=meeting).select_related("responsible", "volunteer")
+    }
+    items = []
+    for case in candidates:
+        reasons = []
+        if case.status in (CaseStatus.NEW, CaseStatus.IN_TRIAGE) or (since and case.opened_at >= since):
+            reasons.append(AgendaReason.NEW)
+        if case.has_open_alarm:
+            reasons.append(AgendaReason.ALARM)
+        if case.flagged_for_meeting:
+            reasons.append(AgendaReason.FLAGGED)
+        if case.status in (CaseStatus.ACTIVE, CaseStatus.ON_HOLD) and case.last_activity_at < quiet_before:
+            reasons.append(AgendaReason.INACTIVE)
+        decision = decisions.get(case.pk)
+        items.append(
+            AgendaItem(case=case, reasons=reasons or list(decision.reasons if decision else []), decision=decision)
+        )
+    order = {AgendaReason.NEW: 0, AgendaReason.ALARM: 1, AgendaReason.FLAGGED: 2, AgendaReason.INACTIVE: 3}
+    items.sort(key=lambda item: (item.decision is not None, min((order[r] for r in item.reasons), default=9)))
+    return items
+
+
+@dataclass
+class Suggestion:
+    user_id: int
+    name: str
+    village: str
+    score: float
+    reasons: list[str]
+    open_cases: int
+    hours_per_week: float
+
+
+def volunteer_suggestions(case: Case) -> list[Suggestion]:
+    """Volunteer staff for a case, best match first (R5): same village, expertise against the
+    case's domains, declared interest, load against agreed hours. Only with a valid VOG; never
+    anyone who declined the case or has a conflict (R7); nobody without the resident's consent."""
+    from volunteers.models import VolunteerStaff, add_months
+
+    if not consent_allows_volunteer(case):
+        return []
+    today = timezone.localdate()
+    validity = case.team.municipality.vog_validity_months
+    domain_ids = list(case.domains.values_list("pk", flat=True))
+    candidates = (
+        VolunteerStaff.objects.filter(
+            team_id=case.team_id,
+            user__is_active=True,
+            vog_issued_on__gte=add_months(today, -validity),
+            user__groups__name=Role.VOLUNTEER_STAFF.value,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .exclude(user__case_interests__case=case, user__case_interests__answer=InterestAnswer.DECLINED)
+        .exclude(user__case_memberships__case=case, user__case_memberships__ended_at__isnull=True)
+        .select_related("user", "village")
+        .annotate(
+            open_cases=Count(
+                "user__case_memberships",
+                filter=Q(
+                    user__case_memberships__role=MembershipRole.VOLUNTEER,
+                    user__case_memberships__ended_at__isnull=True,
+                ),
+                distinct=True,
+            ),
+            expertise_match=Count("expertise", filter=Q(expertise__in=domain_ids), distinct=True),
+            interested=Exists(
+                CaseInterest.objects.filter(case=case, volunteer=OuterRef("user"), answer=InterestAnswer.INTERESTED)
+            ),
+        )
+    )
+    resident_village = case.resident.village_id
+    suggestions = []
+    for volunteer in candidates:
+        score, reasons = 0.0, []
+        if volunteer.village_id == resident_village:
+            score += 3
+            reasons.append(gettext("same village"))
+        if volunteer.expertise_match:
+            score += 2 * volunteer.expertise_match
+            reasons.append(gettext("expertise matches"))
+        if volunteer.interested:
+            score += 4
+            reasons.append(gettext("would like to join"))
+        capacity = max(float(volunteer.hours_per_week) / 2, 1)  # about two hours a week per case
+        load = volunteer.open_cases / capacity
+        score -= 2 * load
+        if load >= 1:
+            reasons.append(gettext("fully booked"))
+        suggestions.append(
+            Suggestion(
+                user_id=volunteer.user_id,
+                name=volunteer.user.display_name,
+                village=volunteer.village.name if volunteer.village else "",
+                score=round(score, 2),
+                reasons=reasons,
+                open_cases=volunteer.open_cases,
+                hours_per_week=float(volunteer.hours_per_week),
+            )
+        )
+    suggestions.sort(key=lambda s: (-s.score, s.name))
+    return suggestions
+
+
+# --- volunteer staff's open-questions board (R5) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """A new case as volunteer staff see it on the board: village, domains, summary. No name,
+    no address, nothing else (R8)."""
+
+    id: int
+    village: str
+    domains: tuple[str, ...]
+    volunteer_summary: str
+    my_answer: str
+    my_reason: str
+
+
+def open_questions(user: User) -> list[OpenQuestion]:
+    rows = list(open_question_cases(user).values("id", "resident__village__name", "volunteer_summary").order_by("-id"))
+    ids = [row["id"] for row in rows]
+    domains: dict[int, list[str]] = {}
+    for row in Case.domains.through.objects.filter(case_id__in=ids).values("case_id", "lifedomain__code"):
+        domains.setdefault(row["case_id"], []).append(str(LifeDomainCode(row["lifedomain__code"]).label))
+    answers = {
+        row["case_id"]: row
+        for row in CaseInterest.objects.filter(case_id__in=ids, volunteer=user).values("case_id", "answer", "reason")
+    }
+    return [
+        OpenQuestion(
+            id=row["id"],
+            village=row["resident__village__name"],
+            domains=tuple(sorted(domains.get(row["id"], []))),
+            volunteer_summary=row["volunteer_summary"],
+            my_answer=answers.get(row["id"], {}).get("answer", ""),
+            my_reason=answers.get(row["id"], {}).get("reason", ""),
+        )
+        for row in rows
+    ]
+
+
+def open_questions_for(user: User) -> QuerySet[Case]:
+    return open_question_cases(user)

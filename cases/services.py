@@ -35,10 +35,14 @@ from .constants import (
 from .models import (
     Agreement,
     Case,
+    CaseInterest,
     CaseMembership,
     HomeVisit,
+    InterestAnswer,
     JournalEntry,
     LifeDomain,
+    Meeting,
+    MeetingDecision,
     Resident,
     Topic,
     VolunteerConsent,
@@ -167,7 +171,15 @@ def case_open(
 
 
 @transaction.atomic
-def case_update(*, actor: User, case: Case, expected_version: int, **fields) -> Case:
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    domains: Iterable[LifeDomain] | None = None,
+    topics: Iterable[Topic] | None = None,
+    **fields,
+) -> Case:
     """Edit the case's own fields; refuse when someone saved since ``expected_version``."""
     unknown = set(fields) - set(CASE_EDITABLE_FIELDS)
     if unknown:
@@ -188,6 +200,13 @@ def case_update(*, actor: User, case: Case, expected_version: int, **fields) -> 
         locked.version += 1
         locked.last_activity_at = timezone.now()
         locked.save()
+        if domains is not None:
+            domains = list(domains)
+            if not domains:
+                raise ValidationError({"domains": _("Choose at least one life domain.")})
+            locked.domains.set(domains)
+        if topics is not None:
+            locked.topics.set(list(topics))
         return locked
 
 
@@ -504,3 +523,275 @@ def agreement_add(
         )
         _touch(case)
         return agreement
+
+
+# --- intake (R3) -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def intake_register(
+    *,
+    actor: User,
+    intake_channel: str,
+    domains: Iterable[LifeDomain],
+    request_for_help: str,
+    resident: Resident | None = None,
+    resident_fields: dict | None = None,
+    topics: Iterable[Topic] = (),
+    urgency: str = Urgency.NORMAL,
+    volunteer_summary: str = "",
+    consent_answer: str = ConsentAnswer.NOT_ASKED,
+    submission_key: uuid.UUID | None = None,
+) -> Case:
+    """Register a request for help for an existing or a new resident, with the consent answer.
+
+    One ``submission_key`` registers one case: a double submit or a retry returns the first.
+    """
+    _require_professional(actor)
+    if submission_key is not None:
+        existing = Case.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    if (resident is None) == (resident_fields is None):
+        raise TypeError("Give either an existing resident or the fields of a new one.")
+    if resident is None:
+        resident = resident_create(actor=actor, **resident_fields)
+    case = case_open(
+        actor=actor,
+        resident=resident,
+        intake_channel=intake_channel,
+        domains=domains,
+        topics=topics,
+        urgency=urgency,
+        request_for_help=request_for_help,
+        volunteer_summary=volunteer_summary,
+    )
+    if submission_key is not None:
+        Case.objects.filter(pk=case.pk).update(submission_key=submission_key)  # not audited: a technical key
+        case.submission_key = submission_key
+    if consent_answer != ConsentAnswer.NOT_ASKED:
+        consent_record(actor=actor, case=case, answer=consent_answer)
+    return case
+
+
+@transaction.atomic
+def resident_update(*, actor: User, case: Case, expected_updated_at=None, **fields) -> Resident:
+    """Rectify the resident's details from one of their cases; the audit log keeps the history."""
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    unknown = set(fields) - set(RESIDENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown resident fields: {sorted(unknown)}")
+    with acting_as(actor):
+        resident = Resident.objects.select_for_update().get(pk=case.resident_id)
+        if expected_updated_at is not None and resident.updated_at != expected_updated_at:
+            raise ConcurrentEditError(
+                _("Someone else changed these details while you were editing. Your text is kept; check and save again.")
+            )
+        for name, value in fields.items():
+            setattr(resident, name, value)
+        resident.full_clean()
+        resident.save()
+        return resident
+
+
+# --- more of the lifecycle -------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_transfer(*, actor: User, case: Case, team, responsible: User) -> Case:
+    """Hand the case to another team with a responsible professional of that team.
+
+    The old team loses access with its group grant; volunteer staff of the old team leave the
+    case (their consent and assignment were for that team's work).
+    """
+    _require_professional(actor)
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    if team.pk == case.team_id:
+        raise ValidationError(_("The case already belongs to this team."))
+    from accounts.models import ProfessionalProfile
+
+    if not ProfessionalProfile.objects.filter(user=responsible, team=team).exists():
+        raise ValidationError(_("The responsible professional must belong to the new team."))
+    with acting_as(actor):
+        case = _locked(case)
+        now = timezone.now()
+        for membership in CaseMembership.objects.filter(case=case, ended_at__isnull=True).exclude(user=responsible):
+            membership.ended_at = now
+            membership.save(update_fields=["ended_at"])
+        case.team = team
+        case.version += 1
+        case.save()
+        existing = CaseMembership.objects.filter(case=case, user=responsible, ended_at__isnull=True).first()
+        if existing is None or existing.role != MembershipRole.RESPONSIBLE:
+            if existing is not None:
+                existing.ended_at = now
+                existing.save(update_fields=["ended_at"])
+            CaseMembership.objects.create(
+                case=case, user=responsible, role=MembershipRole.RESPONSIBLE, started_at=now, created_by=actor
+            )
+        sync_case_permissions(case)
+        return case
+
+
+@transaction.atomic
+def case_flag_for_meeting(*, actor: User, case: Case, flagged: bool = True) -> Case:
+    """A professional puts a running case on the next weekly meeting's agenda (R4)."""
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    with acting_as(actor):
+        case = _locked(case)
+        case.flagged_for_meeting = flagged
+        case.save(update_fields=["flagged_for_meeting"])
+        return case
+
+
+@transaction.atomic
+def agreement_complete(*, actor: User, agreement: Agreement) -> Agreement:
+    case = agreement.case
+    if not (can(actor, CaseAction.CHANGE_FILE, case) or agreement.assignee_id == actor.pk):
+        raise PermissionDenied(_("You may not do this on this case."))
+    if agreement.done_at is not None:
+        return agreement
+    with acting_as(actor):
+        agreement.done_at = timezone.now()
+        agreement.save(update_fields=["done_at"])
+        _touch(case)
+        return agreement
+
+
+# --- the weekly meeting (R4, R5) -------------------------------------------------------------
+
+
+def week_monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@transaction.atomic
+def meeting_start(*, actor: User, team, day: datetime.date | None = None) -> Meeting:
+    """Open (or return) this week's meeting of ``team``; only its professionals may."""
+    _require_professional(actor)
+    if not actor.groups.filter(pk=team.professionals_group_id).exists():
+        raise PermissionDenied(_("Only the team's professionals hold its meeting."))
+    monday = week_monday(day or timezone.localdate())
+    with acting_as(actor):
+        meeting, _created = Meeting.objects.get_or_create(team=team, week_start=monday, defaults={"chair": actor})
+        return meeting
+
+
+@transaction.atomic
+def meeting_decide(
+    *,
+    actor: User,
+    meeting: Meeting,
+    case: Case,
+    responsible: User,
+    next_step: str,
+    volunteer: User | None = None,
+    notes: str = "",
+    reasons: Iterable[str] = (),
+) -> MeetingDecision:
+    """Record the team's decision on an agenda item and carry it out through the services:
+    the responsible professional (R9), the case into active work, and a volunteer only when the
+    resident consented (R6). One decision per case per meeting; a second one replaces nothing."""
+    _require_professional(actor)
+    _require(actor, CaseAction.CHANGE_FILE, case)
+    if meeting.ended_at is not None:
+        raise ValidationError(_("This meeting has ended; decisions go on the next one."))
+    if case.team_id != meeting.team_id:
+        raise ValidationError(_("This case belongs to another team."))
+    if not next_step.strip():
+        raise ValidationError({"next_step": _("Write down the next step.")})
+    if MeetingDecision.objects.filter(meeting=meeting, case=case).exists():
+        raise ValidationError(_("The team already decided on this case in this meeting."))
+    with acting_as(actor):
+        case = _locked(case)
+        if case.status == CaseStatus.NEW:
+            _move(case, CaseStatus.IN_TRIAGE)
+            case.save()
+        case_set_responsible(actor=actor, case=case, professional=responsible)
+        if case.status == CaseStatus.IN_TRIAGE:
+            case = case_activate(actor=actor, case=case)
+        if (
+            volunteer is not None
+            and not CaseMembership.objects.filter(case=case, user=volunteer, ended_at__isnull=True).exists()
+        ):
+            volunteer_assign(actor=actor, case=case, volunteer=volunteer)
+        if case.flagged_for_meeting:
+            case.flagged_for_meeting = False
+            case.save(update_fields=["flagged_for_meeting"])
+        decision = MeetingDecision.objects.create(
+            meeting=meeting,
+            case=case,
+            reasons=list(reasons),
+            responsible=responsible,
+            volunteer=volunteer,
+            next_step=next_step,
+            notes=notes,
+            decided_by=actor,
+        )
+        _touch(case, decision.decided_at)
+        return decision
+
+
+@transaction.atomic
+def meeting_end(*, actor: User, meeting: Meeting) -> Meeting:
+    """Close the meeting; its decisions form the minutes. Alarms discussed are resolved."""
+    _require_professional(actor)
+    if not actor.groups.filter(pk=meeting.team.professionals_group_id).exists():
+        raise PermissionDenied(_("Only the team's professionals hold its meeting."))
+    with acting_as(actor):
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.ended_at is None:
+            meeting.ended_at = timezone.now()
+            meeting.save(update_fields=["ended_at"])
+            from volunteers.models import Alarm
+
+            decided = meeting.decisions.values_list("case_id", flat=True)
+            for alarm in Alarm.objects.filter(case_id__in=decided, resolved_at__isnull=True):
+                alarm.resolved_at = meeting.ended_at
+                alarm.resolved_by = actor
+                alarm.save(update_fields=["resolved_at", "resolved_by"])
+        return meeting
+
+
+# --- volunteer staff's own answers (R5, R7, R11) ---------------------------------------------
+
+
+@transaction.atomic
+def interest_record(*, actor: User, case: Case, answer: str, reason: str = "", note: str = "") -> CaseInterest:
+    """A volunteer says 'I would like to join' or 'not for me' (with a reason) about a new case
+    of their own team whose resident consented (R5, R7)."""
+    from .selectors import open_questions_for
+
+    if not open_questions_for(actor).filter(pk=case.pk).exists():
+        raise PermissionDenied(_("This question is not open for you."))
+    if answer == InterestAnswer.DECLINED and not reason:
+        raise ValidationError({"reason": _("Say why this is not for you.")})
+    with acting_as(actor):
+        interest, _created = CaseInterest.objects.update_or_create(
+            case=case,
+            volunteer=actor,
+            defaults={
+                "answer": answer,
+                "reason": reason if answer == InterestAnswer.DECLINED else "",
+                "note": note,
+                "answered_at": timezone.now(),
+            },
+        )
+        return interest
+
+
+@transaction.atomic
+def alarm_raise(*, actor: User, note: str = "", case: Case | None = None):
+    """'This is getting too heavy' (R11): reaches the supervising professional and puts the
+    case on the next meeting's agenda."""
+    from volunteers.models import Alarm
+
+    if not has_role(actor, Role.VOLUNTEER_STAFF):
+        raise PermissionDenied(_("Only volunteer staff raise the alarm here."))
+    if case is not None and not can(actor, CaseAction.VIEW_SLICE, case):
+        raise PermissionDenied(_("You may not do this on this case."))
+    with acting_as(actor):
+        alarm = Alarm.objects.create(volunteer=actor, case=case, note=note)
+        if case is not None:
+            _touch(case)
+        return alarm

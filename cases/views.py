@@ -1,24 +1,427 @@
-"""Case pages. Thin: parse input, call one selector or service, render."""
+"""The professionals' pages: intake, the case list, the case file and its actions.
+
+Thin views: parse input, call one selector or service, render. Every case is loaded through
+the permission module, so a case you may not see answers 404. Volunteer staff and
+coordinators get 404 on every page here (``professional_required``).
+"""
+
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.models import ProfessionalProfile, Team, User, Village
+from accounts.roles import Role, has_role
+
 from . import selectors, services
-from .forms import CaseCloseForm
-from .permissions import visible_cases
+from .forms import (
+    AgreementForm,
+    CaseCloseForm,
+    CaseEditForm,
+    CaseFilterForm,
+    ConsentForm,
+    IntakeForm,
+    JournalForm,
+    PersonForm,
+    ResidentForm,
+    TransferForm,
+)
+from .models import Agreement, CaseMembership, Resident
+from .permissions import CaseAction, cases_for, visible_cases
 
 
-@login_required
+def professional_required(view):
+    """Logged in and a professional; anyone else gets 404, as if the page did not exist."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not has_role(request.user, Role.PROFESSIONAL):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _changeable_case(request, pk: int):
+    return get_object_or_404(cases_for(request.user, CaseAction.CHANGE_FILE), pk=pk)
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _back_to_case(case_pk: int, anchor: str = ""):
+    return redirect(reverse("cases:detail", args=[case_pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _team_professionals(team_id: int):
+    return User.objects.filter(professional_profile__team_id=team_id, is_active=True).order_by(
+        "first_name", "last_name"
+    )
+
+
+# --- the case list ---------------------------------------------------------------------------
+
+
+@professional_required
+def case_list(request):
+    team_ids = ProfessionalProfile.objects.filter(user=request.user).values("team_id")
+    form = CaseFilterForm(
+        request.GET or None,
+        villages=Village.objects.filter(team_id__in=team_ids),
+        professionals=User.objects.filter(professional_profile__team_id__in=team_ids).order_by("first_name"),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = selectors.team_case_list(
+        user=request.user,
+        status=filters.get("status", ""),
+        domain=filters.get("domain", ""),
+        topic=filters.get("topic", ""),
+        village=filters["village"].pk if filters.get("village") else None,
+        responsible=filters["responsible"].pk if filters.get("responsible") else None,
+        urgency=filters.get("urgency", ""),
+        quiet_weeks=filters.get("quiet_weeks"),
+        query=filters.get("q", ""),
+        sort=filters.get("sort") or "newest",
+        cursor=request.GET.get("after", "")[:100],
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    template = "cases/_case_rows.html" if request.htmx else "cases/case_list.html"
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+@professional_required
+def resident_search(request):
+    query = request.GET.get("q", "")[:100]
+    residents = selectors.resident_search(user=request.user, query=query) if len(query.strip()) >= 2 else []
+    return render(request, "cases/_resident_results.html", {"residents": residents, "query": query})
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def intake(request):
+    """Register a request for help: find the resident first; a new one is checked for duplicates."""
+    residents = selectors.residents_for(request.user)
+    chosen = None
+    if request.GET.get("resident"):
+        chosen = residents.filter(pk=request.GET["resident"]).first() if request.GET["resident"].isdigit() else None
+    form = IntakeForm(request.POST or None, residents=residents, initial={"resident": chosen})
+    resident_form = ResidentForm(request.POST or None, prefix="resident")
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        earlier = selectors.case_by_submission_key(user=request.user, key=form.cleaned_data["submission_key"])
+        if earlier is not None:  # a double submit or a retry: show what the first one made
+            return redirect("cases:detail", pk=earlier.pk)
+        chosen = form.cleaned_data["resident"]
+        new_resident_ok = chosen is not None or resident_form.is_valid()
+        if chosen is None and new_resident_ok and not form.cleaned_data["confirm_new_resident"]:
+            duplicates = selectors.resident_duplicates(
+                user=request.user,
+                first_name=resident_form.cleaned_data["first_name"],
+                last_name=resident_form.cleaned_data["last_name"],
+                date_of_birth=resident_form.cleaned_data["date_of_birth"],
+                postcode=resident_form.cleaned_data["postcode"],
+                house_number=resident_form.cleaned_data["house_number"],
+            )
+        if new_resident_ok and not duplicates:
+            data = form.cleaned_data
+            try:
+                case = services.intake_register(
+                    actor=request.user,
+                    resident=chosen,
+                    resident_fields=None if chosen else resident_form.cleaned_data,
+                    intake_channel=data["intake_channel"],
+                    domains=data["domains"],
+                    topics=data["topics"],
+                    urgency=data["urgency"],
+                    request_for_help=data["request_for_help"],
+                    volunteer_summary=data["volunteer_summary"],
+                    consent_answer=data["consent_answer"],
+                    submission_key=data["submission_key"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("The request for help is registered as case %(ref)s.") % {"ref": case.reference}
+                )
+                return redirect("cases:detail", pk=case.pk)
+    elif request.method == "POST" and form.cleaned_data.get("resident"):
+        chosen = form.cleaned_data["resident"]
+    return render(
+        request,
+        "cases/intake.html",
+        {"form": form, "resident_form": resident_form, "chosen": chosen, "duplicates": duplicates},
+    )
+
+
+# --- the case file ---------------------------------------------------------------------------
+
+
+@professional_required
 def case_detail(request, pk: int):
     case_file = selectors.case_file(user=request.user, case_id=pk)
-    return render(request, "cases/case_detail.html", {"file": case_file, "case": case_file.case})
+    case = case_file.case
+    context = {"file": case_file, "case": case}
+    if case_file.can_change:
+        context |= {
+            "journal_form": JournalForm(),
+            "agreement_form": AgreementForm(people=selectors.case_people(case)),
+            "consent_form": ConsentForm(),
+            "responsible_form": PersonForm(
+                people=_team_professionals(case.team_id), label=_("New responsible professional")
+            ),
+            "professional_form": PersonForm(
+                people=User.objects.filter(groups__name=Role.PROFESSIONAL.value, is_active=True).order_by("first_name"),
+                label=_("Add a professional"),
+            ),
+            "volunteer_form": PersonForm(
+                people=selectors.assignable_volunteers(case), label=_("Let volunteer staff join")
+            ),
+        }
+    return render(request, "cases/case_detail.html", context)
 
 
-@login_required
+@professional_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk: int):
+    case = _changeable_case(request, pk)
+    initial = {
+        "intake_channel": case.intake_channel,
+        "domains": case.domains.all(),
+        "topics": case.topics.all(),
+        "urgency": case.urgency,
+        "request_for_help": case.request_for_help,
+        "volunteer_summary": case.volunteer_summary,
+        "version": case.version,
+    }
+    form = CaseEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.case_update(actor=request.user, case=case, expected_version=data.pop("version"), **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The case is saved."))
+            return _back_to_case(case.pk)
+    return render(request, "cases/case_edit.html", {"case": case, "form": form})
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def resident_edit(request, pk: int):
+    case = _changeable_case(request, pk)
+    resident = case.resident
+    form = ResidentForm(request.POST or None, instance=Resident.objects.get(pk=resident.pk))
+    form.fields["village"].queryset = Village.objects.filter(municipality=case.team.municipality_id)
+    seen = request.POST.get("seen_updated_at") or resident.updated_at.isoformat()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resident_update(
+                actor=request.user,
+                case=case,
+                expected_updated_at=_parse_datetime(seen),
+                **{name: form.cleaned_data[name] for name in services.RESIDENT_FIELDS},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The resident's details are saved."))
+            return _back_to_case(case.pk)
+    return render(request, "cases/resident_edit.html", {"case": case, "form": form, "seen": seen})
+
+
+def _parse_datetime(value: str):
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
+
+
+@professional_required
+@require_POST
+def journal_add(request, pk: int):
+    case = _changeable_case(request, pk)
+    form = JournalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.journal_entry_add(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = JournalForm()
+            if not request.htmx:
+                messages.success(request, _("The journal entry is added."))
+                return _back_to_case(case.pk, "journal-h")
+    if request.htmx:
+        case_file = selectors.case_file(user=request.user, case_id=case.pk, log=False)
+        return render(request, "cases/_journal.html", {"file": case_file, "case": case, "journal_form": form})
+    messages.error(request, _("The journal entry was not added: %(errors)s") % {"errors": _form_errors(form)})
+    return _back_to_case(case.pk, "journal-h")
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
+
+
+@professional_required
+@require_POST
+def agreement_add(request, pk: int):
+    case = _changeable_case(request, pk)
+    form = AgreementForm(request.POST, people=selectors.case_people(case))
+    if form.is_valid():
+        try:
+            services.agreement_add(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("The agreement is added."))
+    else:
+        messages.error(request, _("The agreement was not added: %(errors)s") % {"errors": _form_errors(form)})
+    return _back_to_case(case.pk, "agreements-h")
+
+
+@professional_required
+@require_POST
+def agreement_done(request, pk: int, agreement_pk: int):
+    case = _changeable_case(request, pk)
+    agreement = get_object_or_404(Agreement, pk=agreement_pk, case=case)
+    services.agreement_complete(actor=request.user, agreement=agreement)
+    messages.success(request, _("The agreement is marked as done."))
+    return _back_to_case(case.pk, "agreements-h")
+
+
+@professional_required
+@require_POST
+def consent_record(request, pk: int):
+    case = _changeable_case(request, pk)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        services.consent_record(actor=request.user, case=case, **form.cleaned_data)
+        messages.success(request, _("The resident's answer is recorded."))
+    else:
+        messages.error(request, _form_errors(form))
+    return _back_to_case(case.pk, "consent-h")
+
+
+@professional_required
+@require_POST
+def consent_withdraw(request, pk: int):
+    case = _changeable_case(request, pk)
+    try:
+        services.consent_withdraw(actor=request.user, case=case, note=request.POST.get("note", "")[:500])
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("Consent is withdrawn. Volunteer staff no longer have access."))
+    return _back_to_case(case.pk, "consent-h")
+
+
+@professional_required
+@require_POST
+def case_people(request, pk: int, role: str):
+    """Set the responsible professional, add a professional, or let a volunteer join."""
+    case = _changeable_case(request, pk)
+    actions = {
+        "responsible": (_team_professionals(case.team_id), services.case_set_responsible, "professional"),
+        "professional": (User.objects.filter(is_active=True), services.case_add_professional, "professional"),
+        "volunteer": (selectors.assignable_volunteers(case), services.volunteer_assign, "volunteer"),
+    }
+    if role not in actions:
+        raise Http404
+    people, service, keyword = actions[role]
+    form = PersonForm(request.POST, people=people)
+    if form.is_valid():
+        try:
+            service(actor=request.user, case=case, **{keyword: form.cleaned_data["person"]})
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(
+                request, _("Saved: %(name)s works on this case.") % {"name": form.cleaned_data["person"].display_name}
+            )
+    else:
+        messages.error(request, _form_errors(form))
+    return _back_to_case(case.pk, "team-h")
+
+
+@professional_required
+@require_POST
+def membership_end(request, pk: int, membership_pk: int):
+    case = _changeable_case(request, pk)
+    membership = get_object_or_404(CaseMembership, pk=membership_pk, case=case, ended_at__isnull=True)
+    try:
+        services.membership_end(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("%(name)s no longer works on this case.") % {"name": membership.user.display_name})
+    return _back_to_case(case.pk, "team-h")
+
+
+@professional_required
+@require_POST
+def case_status(request, pk: int, action: str):
+    """Hold, resume, start triage or flag/unflag for the weekly meeting."""
+    case = _changeable_case(request, pk)
+    steps = {
+        "hold": (services.case_hold, _("The case is on hold.")),
+        "resume": (services.case_resume, _("The case is active again.")),
+        "triage": (services.case_start_triage, _("The case is in triage.")),
+    }
+    try:
+        if action == "flag":
+            services.case_flag_for_meeting(actor=request.user, case=case, flagged=not case.flagged_for_meeting)
+            messages.success(request, _("The weekly meeting agenda is updated."))
+        elif action in steps:
+            service, message = steps[action]
+            service(actor=request.user, case=case)
+            messages.success(request, message)
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    return _back_to_case(case.pk)
+
+
+@professional_required
+@require_http_methods(["GET", "POST"])
+def case_transfer(request, pk: int):
+    case = _changeable_case(request, pk)
+    form = TransferForm(request.POST or None)
+    form.fields["team"].queryset = Team.objects.filter(municipality_id=case.team.municipality_id).exclude(
+        pk=case.team_id
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_transfer(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The case is transferred to %(team)s.") % {"team": form.cleaned_data["team"].name}
+            )
+            if selectors.visible_cases(request.user).filter(pk=case.pk).exists():
+                return _back_to_case(case.pk)
+            return redirect("cases:list")
+    return render(request, "cases/case_transfer.html", {"case": case, "form": form})
+
+
+@professional_required
 @require_http_methods(["GET", "POST"])
 def case_close(request, pk: int):
     case = get_object_or_404(visible_cases(request.user), pk=pk)
@@ -28,20 +431,24 @@ def case_close(request, pk: int):
             services.case_close(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
+        except PermissionDenied:
+            form.add_error(None, _("This case cannot be closed now."))
         else:
             messages.success(request, _("The case is closed. Volunteer staff no longer have access."))
-            return redirect("cases:detail", pk=case.pk)
+            return _back_to_case(case.pk)
     return render(request, "cases/case_close.html", {"case": case, "form": form})
 
 
-@login_required
+@professional_required
 @require_POST
 def case_reopen(request, pk: int):
     case = get_object_or_404(visible_cases(request.user), pk=pk)
     try:
         services.case_reopen(actor=request.user, case=case)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, _errors(error))
+    except PermissionDenied:
+        messages.error(request, _("This case cannot be reopened."))
     else:
         messages.success(request, _("The case is open again."))
-    return redirect("cases:detail", pk=case.pk)
+    return _back_to_case(case.pk)

@@ -14,18 +14,58 @@ ROLES = ["anonymous", "professional", "other_team_professional", "volunteer", "c
 
 # url name -> (method, expected status per role, in the order of ROLES)
 TABLE = {
-    #                         anon prof other vol coord admin
-    "home":                  ("get",  (302, 200, 200, 200, 200, 200)),
-    "cases:detail":          ("get",  (302, 200, 404, 404, 404, 404)),
-    "cases:close":           ("get",  (302, 200, 404, 404, 404, 404)),
-    "cases:reopen":          ("post", (302, 302, 404, 404, 404, 404)),
-    "volunteers:my_cases":   ("get",  (302, 404, 404, 200, 404, 404)),
-    "volunteers:my_case":    ("get",  (302, 404, 404, 200, 404, 404)),
-    "accounts:login":        ("get",  (200, 302, 302, 302, 302, 302)),
-    "accounts:logout":       ("post", (302, 302, 302, 302, 302, 302)),
-    "set_language":          ("post", (302, 302, 302, 302, 302, 302)),
+    #                            anon prof other vol coord admin
+    "home":                     ("get",  (302, 200, 200, 200, 200, 200)),
+    "cases:list":               ("get",  (302, 200, 200, 404, 404, 404)),
+    "cases:intake":             ("get",  (302, 200, 200, 404, 404, 404)),
+    "cases:resident_search":    ("get",  (302, 200, 200, 404, 404, 404)),
+    "cases:detail":             ("get",  (302, 200, 404, 404, 404, 404)),
+    "cases:edit":               ("get",  (302, 200, 404, 404, 404, 404)),
+    "cases:resident_edit":      ("get",  (302, 200, 404, 404, 404, 404)),
+    "cases:journal_add":        ("post", (302, 302, 404, 404, 404, 404)),
+    "cases:agreement_add":      ("post", (302, 302, 404, 404, 404, 404)),
+    "cases:agreement_done":     ("post", (302, 302, 404, 404, 404, 404)),
+    "cases:consent_record":     ("post", (302, 302, 404, 404, 404, 404)),
+    "cases:consent_withdraw":   ("post", (302, 302, 404, 404, 404, 404)),
+    "cases:people":             ("post", (302, 302, 404, 404, 404, 404)),
+    "cases:membership_end":     ("post", (302, 302, 404, 404, 404, 404)),
+    "cases:status":             ("post", (302, 302, 404, 404, 404, 404)),
+    "cases:transfer":           ("get",  (302, 200, 404, 404, 404, 404)),
+    "cases:close":              ("get",  (302, 200, 404, 404, 404, 404)),
+    "cases:reopen":             ("post", (302, 302, 404, 404, 404, 404)),
+    "meetings:current":         ("get",  (302, 200, 200, 404, 404, 404)),
+    "meetings:detail":          ("get",  (302, 200, 404, 404, 404, 404)),
+    "meetings:decide":          ("get",  (302, 200, 404, 404, 404, 404)),
+    "meetings:end":             ("post", (302, 302, 404, 404, 404, 404)),
+    "meetings:minutes":         ("get",  (302, 200, 404, 404, 404, 404)),
+    "volunteers:my_cases":      ("get",  (302, 404, 404, 200, 404, 404)),
+    "volunteers:my_case":       ("get",  (302, 404, 404, 200, 404, 404)),
+    "accounts:login":           ("get",  (200, 302, 302, 302, 302, 302)),
+    "accounts:logout":          ("post", (302, 302, 302, 302, 302, 302)),
+    "set_language":             ("post", (302, 302, 302, 302, 302, 302)),
 }  # fmt: skip
-NEEDS_CASE = {"cases:detail", "cases:close", "cases:reopen", "volunteers:my_case"}
+
+
+def _args(name: str, world: dict) -> list:
+    case, meeting = world["case"], world["meeting"]
+    return {
+        "cases:agreement_done": [case.pk, world["agreement"].pk],
+        "cases:people": [case.pk, "responsible"],
+        "cases:membership_end": [case.pk, world["membership"].pk],
+        "cases:status": [case.pk, "flag"],
+        "meetings:detail": [meeting.pk],
+        "meetings:decide": [meeting.pk, case.pk],
+        "meetings:end": [meeting.pk],
+        "meetings:minutes": [meeting.pk],
+    }.get(name, [case.pk] if name.startswith(("cases:", "volunteers:my_case")) and name in CASE_URLS else [])
+
+
+CASE_URLS = {name for name in TABLE if name.startswith("cases:")} - {
+    "cases:list",
+    "cases:intake",
+    "cases:resident_search",
+}
+CASE_URLS.add("volunteers:my_case")
 # Django's own admin is covered by its own permission checks (and [6]); not in this table.
 OUTSIDE_TABLE_NAMESPACES = {"admin"}
 
@@ -49,9 +89,21 @@ def test_every_url_pattern_is_in_the_table():
 
 @pytest.fixture
 def world():
+    import datetime
+
+    from cases import services
+    from cases.constants import MembershipRole
+    from cases.models import CaseMembership
+
     case = CaseFactory(with_volunteer=True)
     other_team = CaseFactory().team
+    last_week = datetime.date.today() - datetime.timedelta(days=7)
     return {
+        "meeting": services.meeting_start(actor=case.responsible, team=case.team, day=last_week),
+        "agreement": services.agreement_add(
+            actor=case.responsible, case=case, kind="administration", description="Post", assignee=case.volunteer
+        ),
+        "membership": CaseMembership.objects.get(case=case, role=MembershipRole.VOLUNTEER),
         "case": case,
         "anonymous": None,
         "professional": case.responsible,
@@ -69,7 +121,7 @@ def test_url_answers_as_the_table_says(client, world, name, role):
     expected = dict(zip(ROLES, statuses, strict=True))
     if world[role] is not None:
         client.login(username=world[role].username, password=PASSWORD)
-    url = reverse(name, args=[world["case"].pk] if name in NEEDS_CASE else [])
+    url = reverse(name, args=_args(name, world))
     if name == "cases:reopen" and role == "professional":
         from cases import services
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("account/", include("accounts.urls")),
     path("casussen/", include("cases.urls")),
+    path("overleg/", include("cases.urls_meeting")),
     path("vrijwillig/", include("volunteers.urls")),
     path("taal/", set_language, name="set_language"),
     path("beheer/", admin.site.urls),

@@ -95,7 +95,7 @@ class Command(BaseCommand):
         self._seed_cases(teams, villages, professionals, volunteers)
 
     def _seed_cases(self, teams, villages, professionals, volunteers) -> None:
-        names = itertools.cycle(itertools.product(demo.FIRST_NAMES, demo.LAST_NAMES))
+        names = ((demo.FIRST_NAMES[i % 20], demo.LAST_NAMES[(i * 7 + 3) % 20]) for i in itertools.count())
         channels = itertools.cycle(IntakeChannel.values)
         urgencies = itertools.cycle([Urgency.NORMAL, Urgency.LOW, Urgency.HIGH, Urgency.NORMAL])
         requests = itertools.cycle(demo.REQUESTS)

@@ -1,0 +1,206 @@
+"""Intake (R3): find the resident first, warn about likely duplicates, one case per submit."""
+
+import datetime
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from cases import services
+from cases.constants import CaseStatus, ConsentAnswer
+from cases.models import Case, LifeDomain, Resident
+from tests.factories import PASSWORD, CaseFactory, ResidentFactory, VillageFactory, make_professional, make_volunteer
+
+
+@pytest.fixture
+def professional():
+    village = VillageFactory(name="Elst")
+    user = make_professional(village.team)
+    user.village = village
+    return user
+
+
+def _login(client, user):
+    client.login(username=user.username, password=PASSWORD)
+
+
+def _case_data(**extra) -> dict:
+    return {
+        "intake_channel": "walk_in",
+        "domains": [LifeDomain.objects.get(code="money").pk],
+        "urgency": "normal",
+        "request_for_help": "Hulp bij schulden",
+        "volunteer_summary": "Administratie ordenen",
+        "consent_answer": ConsentAnswer.YES,
+        "submission_key": str(uuid.uuid4()),
+        **extra,
+    }
+
+
+def _new_resident(village, **extra) -> dict:
+    data = {
+        "first_name": "Grietje",
+        "last_name": "Jansen",
+        "date_of_birth": "1948-03-02",
+        "street": "Kerkstraat",
+        "house_number": "12",
+        "postcode": "6661ab",
+        "village": village.pk,
+        "phone": "",
+        "email": "",
+        "notes": "",
+    }
+    data.update(extra)
+    return {f"resident-{key}": value for key, value in data.items()}
+
+
+def test_register_for_a_new_resident_opens_a_case_in_the_villages_team(client, professional):
+    _login(client, professional)
+
+    response = client.post(reverse("cases:intake"), {**_case_data(), **_new_resident(professional.village)})
+
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("cases:detail", args=[case.pk])
+    assert case.team == professional.village.team
+    assert case.status == CaseStatus.NEW
+    assert case.resident.postcode == "6661 AB"
+    assert case.consents.first().answer == ConsentAnswer.YES
+
+
+def test_register_for_an_existing_resident(client, professional):
+    resident = ResidentFactory(village=professional.village)
+    _login(client, professional)
+
+    client.post(reverse("cases:intake"), {**_case_data(), "resident": resident.pk})
+
+    assert Case.objects.get().resident == resident
+    assert Resident.objects.count() == 1
+
+
+def test_double_submit_registers_one_case(client, professional):
+    _login(client, professional)
+    data = {**_case_data(), **_new_resident(professional.village)}
+
+    first = client.post(reverse("cases:intake"), data)
+    second = client.post(reverse("cases:intake"), data)
+
+    assert Case.objects.count() == 1
+    assert Resident.objects.count() == 1
+    assert first.url == second.url
+
+
+@pytest.mark.parametrize(
+    "same",
+    [
+        {"first_name": "Grietje", "last_name": "Jansen", "date_of_birth": "1948-03-02", "house_number": "99"},
+        {"first_name": "Anna", "last_name": "Pieters", "postcode": "6661 AB", "house_number": "12"},
+    ],
+    ids=["name and date of birth", "same address"],
+)
+def test_likely_duplicate_is_warned_and_nothing_is_lost(client, professional, same):
+    ResidentFactory(
+        village=professional.village,
+        **{
+            "first_name": "Grietje",
+            "last_name": "Jansen",
+            "date_of_birth": datetime.date(1948, 3, 2),
+            "postcode": "6661 AB",
+            "house_number": "12",
+        },
+    )
+    _login(client, professional)
+    typed = {**_case_data(request_for_help="Mijn getypte hulpvraag"), **_new_resident(professional.village, **same)}
+
+    response = client.post(reverse("cases:intake"), typed)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Jansen" in body and "Mijn getypte hulpvraag" in body
+    assert Case.objects.count() == 0
+    assert Resident.objects.count() == 1
+
+
+def test_confirming_a_different_person_registers_anyway(client, professional):
+    ResidentFactory(village=professional.village, first_name="Grietje", last_name="Jansen")
+    _login(client, professional)
+
+    client.post(
+        reverse("cases:intake"),
+        {**_case_data(), **_new_resident(professional.village), "confirm_new_resident": "on"},
+    )
+
+    assert Resident.objects.count() == 2
+    assert Case.objects.count() == 1
+
+
+def test_invalid_input_keeps_what_was_typed(client, professional):
+    _login(client, professional)
+
+    response = client.post(
+        reverse("cases:intake"),
+        {**_case_data(domains=[], request_for_help="Bewaar deze tekst"), **_new_resident(professional.village)},
+    )
+
+    assert response.status_code == 200
+    assert "Bewaar deze tekst" in response.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_bad_postcode_gets_a_clear_message(client, professional):
+    _login(client, professional)
+
+    response = client.post(
+        reverse("cases:intake"), {**_case_data(), **_new_resident(professional.village, postcode="12345")}
+    )
+
+    assert "6661 AB" in response.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_resident_search_finds_by_name_address_and_postcode(client, professional):
+    ResidentFactory(village=professional.village, last_name="Zonneveld", street="Molenweg", postcode="6662 CD")
+    _login(client, professional)
+
+    for query in ("zonnev", "Molenweg", "6662cd", "6662 CD"):
+        body = client.get(reverse("cases:resident_search"), {"q": query}).content.decode()
+        assert "Zonneveld" in body, query
+
+
+def test_resident_search_does_not_reach_other_teams_residents(client, professional):
+    ResidentFactory(last_name="Elders")
+    _login(client, professional)
+
+    body = client.get(reverse("cases:resident_search"), {"q": "Elders"}).content.decode()
+
+    assert "Elders" not in body
+
+
+@pytest.mark.parametrize("role", ["volunteer", "coordinator"])
+def test_intake_is_404_for_volunteers_and_coordinators(client, role):
+    from tests.factories import make_coordinator
+
+    team = CaseFactory().team
+    user = make_volunteer(team) if role == "volunteer" else make_coordinator(team)
+    _login(client, user)
+
+    assert client.get(reverse("cases:intake")).status_code == 404
+    assert client.get(reverse("cases:resident_search"), {"q": "a"}).status_code == 404
+
+
+def test_intake_service_is_idempotent_per_submission_key(professional):
+    key = uuid.uuid4()
+    resident = ResidentFactory(village=professional.village)
+    kwargs = {
+        "actor": professional,
+        "resident": resident,
+        "intake_channel": "phone",
+        "domains": LifeDomain.objects.filter(code="health"),
+        "request_for_help": "x",
+        "submission_key": key,
+    }
+
+    first = services.intake_register(**kwargs)
+    second = services.intake_register(**kwargs)
+
+    assert first.pk == second.pk

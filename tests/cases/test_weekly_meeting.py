@@ -1,0 +1,279 @@
+"""The weekly meeting (R4, R5): the agenda builds itself; decisions go through the services;
+volunteer suggestions are ranked by match and never include a decline, conflict or bad VOG."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import selectors, services
+from cases.constants import CaseStatus, ConsentAnswer, MembershipRole
+from cases.models import AgendaReason, Case, CaseInterest, CaseMembership, InterestAnswer, LifeDomain, MeetingDecision
+from tests.factories import (
+    PASSWORD,
+    CaseFactory,
+    ResidentFactory,
+    VillageFactory,
+    make_professional,
+    make_volunteer,
+)
+from volunteers.models import Alarm
+
+
+@pytest.fixture
+def team():
+    village = VillageFactory(name="Zetten")
+    professional = make_professional(village.team)
+
+    def case(**kwargs) -> Case:
+        return CaseFactory(resident=ResidentFactory(village=village), responsible=professional, **kwargs)
+
+    return {"village": village, "team": village.team, "professional": professional, "case": case}
+
+
+def _agenda(team):
+    meeting = services.meeting_start(actor=team["professional"], team=team["team"])
+    return meeting, {
+        item.case.pk: item for item in selectors.meeting_agenda(user=team["professional"], meeting=meeting)
+    }
+
+
+def test_agenda_builds_itself_from_the_four_reasons(team):
+    new = team["case"]()
+    flagged = team["case"](active=True)
+    services.case_flag_for_meeting(actor=team["professional"], case=flagged)
+    alarmed = team["case"](with_volunteer=True)
+    services.alarm_raise(actor=alarmed.volunteer, case=alarmed, note="Te zwaar")
+    quiet = team["case"](active=True)
+    Case.objects.filter(pk=quiet.pk).update(last_activity_at=timezone.now() - datetime.timedelta(weeks=7))
+    busy = team["case"](active=True)
+    Case.objects.filter(pk__in=[flagged.pk, alarmed.pk, busy.pk]).update(
+        opened_at=timezone.now() - datetime.timedelta(days=30)
+    )
+    Case.objects.filter(pk=quiet.pk).update(opened_at=timezone.now() - datetime.timedelta(days=60))
+    services.meeting_start(
+        actor=team["professional"], team=team["team"], day=timezone.localdate() - datetime.timedelta(days=14)
+    )
+
+    _meeting, items = _agenda(team)
+
+    assert items[new.pk].reasons == [AgendaReason.NEW]
+    assert AgendaReason.FLAGGED in items[flagged.pk].reasons
+    assert AgendaReason.ALARM in items[alarmed.pk].reasons
+    assert AgendaReason.INACTIVE in items[quiet.pk].reasons
+    assert busy.pk not in items
+
+
+def test_closed_and_other_team_cases_are_not_on_the_agenda(team):
+    closed = team["case"](closed=True)
+    other = CaseFactory()
+
+    _meeting, items = _agenda(team)
+
+    assert closed.pk not in items and other.pk not in items
+
+
+def test_decision_sets_responsible_activates_and_assigns_volunteer(team):
+    case = team["case"](consent=ConsentAnswer.YES)
+    volunteer = make_volunteer(team["team"])
+    colleague = make_professional(team["team"])
+    meeting, _items = _agenda(team)
+
+    decision = services.meeting_decide(
+        actor=team["professional"],
+        meeting=meeting,
+        case=case,
+        responsible=colleague,
+        volunteer=volunteer,
+        next_step="Huisbezoek plannen",
+        reasons=[AgendaReason.NEW],
+    )
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACTIVE
+    assert selectors.responsible_of(case) == colleague
+    assert CaseMembership.objects.filter(
+        case=case, user=volunteer, role=MembershipRole.VOLUNTEER, ended_at__isnull=True
+    ).exists()
+    assert decision.decided_by == team["professional"]
+
+
+def test_no_volunteer_without_consent_and_nothing_half_done(team):
+    case = team["case"](consent=ConsentAnswer.NO)
+    meeting, _items = _agenda(team)
+
+    with pytest.raises(ValidationError):
+        services.meeting_decide(
+            actor=team["professional"],
+            meeting=meeting,
+            case=case,
+            responsible=team["professional"],
+            volunteer=make_volunteer(team["team"]),
+            next_step="x",
+        )
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.NEW
+    assert not MeetingDecision.objects.exists()
+
+
+def test_one_decision_per_case_per_meeting(team):
+    case = team["case"]()
+    meeting, _items = _agenda(team)
+    services.meeting_decide(
+        actor=team["professional"], meeting=meeting, case=case, responsible=team["professional"], next_step="a"
+    )
+
+    with pytest.raises(ValidationError):
+        services.meeting_decide(
+            actor=team["professional"], meeting=meeting, case=case, responsible=team["professional"], next_step="b"
+        )
+
+
+def test_suggestions_rank_by_match_and_exclude_declines_and_bad_vog(team):
+    case = team["case"](consent=ConsentAnswer.YES)
+    neighbour = make_volunteer(team["team"], first_name="Buur")
+    neighbour.volunteer_profile.village = team["village"]
+    neighbour.volunteer_profile.save()
+    neighbour.volunteer_profile.expertise.set(LifeDomain.objects.filter(code="money"))
+    eager = make_volunteer(team["team"], first_name="Graag")
+    CaseInterest.objects.create(case=case, volunteer=eager, answer=InterestAnswer.INTERESTED)
+    plain = make_volunteer(team["team"], first_name="Gewoon")
+    declined = make_volunteer(team["team"], first_name="Nee")
+    CaseInterest.objects.create(case=case, volunteer=declined, answer=InterestAnswer.DECLINED, reason="knows_resident")
+    expired = make_volunteer(team["team"], vog_issued_on=timezone.localdate() - datetime.timedelta(days=4 * 365))
+    other_team = make_volunteer(CaseFactory().team)
+
+    names = [s.user_id for s in selectors.volunteer_suggestions(case)]
+
+    assert names[:3] == [neighbour.pk, eager.pk, plain.pk]
+    assert not {declined.pk, expired.pk, other_team.pk} & set(names)
+
+
+def test_busy_volunteer_ranks_lower(team):
+    case = team["case"](consent=ConsentAnswer.YES)
+    busy = make_volunteer(team["team"], first_name="Aaa")
+    free = make_volunteer(team["team"], first_name="Zzz")
+    for _ in range(3):
+        team["case"](with_volunteer=True, volunteer=busy)
+
+    ranked = [s.user_id for s in selectors.volunteer_suggestions(case)]
+
+    assert ranked.index(free.pk) < ranked.index(busy.pk)
+
+
+def test_no_suggestions_without_consent(team):
+    case = team["case"]()
+    make_volunteer(team["team"])
+
+    assert selectors.volunteer_suggestions(case) == []
+
+
+def test_meeting_end_resolves_discussed_alarms_and_minutes_list_decisions(client, team):
+    case = team["case"](with_volunteer=True)
+    services.alarm_raise(actor=case.volunteer, case=case, note="zwaar")
+    meeting, _items = _agenda(team)
+    services.meeting_decide(
+        actor=team["professional"],
+        meeting=meeting,
+        case=case,
+        responsible=team["professional"],
+        next_step="Bellen met inwoner",
+    )
+    client.login(username=team["professional"].username, password=PASSWORD)
+
+    client.post(reverse("meetings:end", args=[meeting.pk]))
+    minutes = client.get(reverse("meetings:minutes", args=[meeting.pk])).content.decode()
+
+    assert Alarm.objects.get().resolved_at is not None
+    assert "Bellen met inwoner" in minutes
+
+
+def test_decision_by_htmx_returns_the_decided_item(client, team):
+    case = team["case"](consent=ConsentAnswer.YES)
+    volunteer = make_volunteer(team["team"])
+    meeting, _items = _agenda(team)
+    client.login(username=team["professional"].username, password=PASSWORD)
+    form = client.get(reverse("meetings:decide", args=[meeting.pk, case.pk]), HTTP_HX_REQUEST="true")
+    assert volunteer.first_name in form.content.decode()
+
+    response = client.post(
+        reverse("meetings:decide", args=[meeting.pk, case.pk]),
+        {
+            "responsible": team["professional"].pk,
+            "volunteer": volunteer.pk,
+            "next_step": "Kennismaken",
+            "reasons": ["new"],
+        },
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
+    assert "Kennismaken" in body
+    assert MeetingDecision.objects.get().volunteer == volunteer
+
+
+def test_decision_form_error_keeps_what_was_typed(client, team):
+    case = team["case"]()
+    meeting, _items = _agenda(team)
+    client.login(username=team["professional"].username, password=PASSWORD)
+
+    response = client.post(
+        reverse("meetings:decide", args=[meeting.pk, case.pk]),
+        {"responsible": "", "next_step": "", "notes": "Mijn aantekening"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert "Mijn aantekening" in response.content.decode()
+    assert not MeetingDecision.objects.exists()
+
+
+def test_a_volunteer_not_in_the_suggestions_cannot_be_forced_in(client, team):
+    case = team["case"](consent=ConsentAnswer.YES)
+    declined = make_volunteer(team["team"])
+    CaseInterest.objects.create(case=case, volunteer=declined, answer=InterestAnswer.DECLINED, reason="other")
+    meeting, _items = _agenda(team)
+    client.login(username=team["professional"].username, password=PASSWORD)
+
+    client.post(
+        reverse("meetings:decide", args=[meeting.pk, case.pk]),
+        {"responsible": team["professional"].pk, "volunteer": declined.pk, "next_step": "x"},
+    )
+
+    assert not MeetingDecision.objects.exists()
+
+
+def test_volunteers_see_meeting_only_when_the_team_lets_them_and_only_their_slices(client, team):
+    mine = team["case"](with_volunteer=True)
+    services.case_flag_for_meeting(actor=team["professional"], case=mine)
+    other = team["case"]()
+    meeting, _items = _agenda(team)
+    client.login(username=mine.volunteer.username, password=PASSWORD)
+
+    assert client.get(reverse("meetings:detail", args=[meeting.pk])).status_code == 404
+    team["team"].volunteers_join_meeting = True
+    team["team"].save()
+    body = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+
+    assert mine.resident.first_name in body
+    assert other.resident.last_name not in body
+    assert mine.request_for_help not in body
+
+
+def test_agenda_page_query_count_is_fixed(client, team, django_assert_max_num_queries):
+    team["case"]()
+    meeting, _items = _agenda(team)
+    client.login(username=team["professional"].username, password=PASSWORD)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for _ in range(8):
+        team["case"](consent=ConsentAnswer.YES)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+
+    assert response.content.decode().count("agenda-item ") + response.content.decode().count('agenda-item"') >= 9

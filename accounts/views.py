@@ -28,6 +28,7 @@ def home(request):
     context = {"has_any_role": bool(roles)}
     if Role.PROFESSIONAL.value in roles:
         context["team_cases"] = case_selectors.team_cases(request.user)[:HOME_CASE_LIMIT]
+        context["alarms"] = volunteer_selectors.open_alarms_for(request.user)[:20]
     if Role.VOLUNTEER_STAFF.value in roles:
         context["slices"] = case_selectors.volunteer_cases(request.user)
     if Role.COORDINATOR.value in roles:

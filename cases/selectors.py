@@ -150,7 +150,7 @@ def volunteer_cases(user: User) -> list[CaseSlice]:
 def volunteer_case(*, user: User, case_id: int) -> CaseSlice:
     """One slice, with the journal entries shared with volunteers; logs the read."""
     scoped = cases_for(user, CaseAction.VIEW_SLICE).filter(pk=case_id)
-    slices = build_slices(scoped, with_journal=True)
+    slices = build_slices(scoped, with_journal=True, viewer=user)
     if not slices:
         raise Http404
     log_access(actor=user, instance=Case(pk=case_id), view="volunteer_slice")

@@ -497,6 +497,36 @@ def home_visit_log(
 
 
 @transaction.atomic
+def home_visit_correct(*, actor: User, visit: HomeVisit, **fields) -> HomeVisit:
+    """The author corrects their own visit, within the correction window; audited."""
+    from .slice import VISIT_CORRECTION_WINDOW
+
+    if visit.visitor_id != actor.pk or not can(actor, CaseAction.LOG_VISIT, visit.case):
+        raise PermissionDenied(_("Only the author can correct this visit."))
+    if timezone.now() - visit.created_at > VISIT_CORRECTION_WINDOW:
+        raise ValidationError(_("This visit can no longer be corrected. Ask the responsible professional."))
+    allowed = {
+        "visited_on",
+        "start_time",
+        "duration_minutes",
+        "company",
+        "activities",
+        "summary",
+        "note_for_responsible",
+        "follow_up_on",
+    }
+    if set(fields) - allowed:
+        raise TypeError(f"Not correctable: {sorted(set(fields) - allowed)}")
+    with acting_as(actor):
+        visit = HomeVisit.objects.select_for_update().get(pk=visit.pk)
+        for name, value in fields.items():
+            setattr(visit, name, value)
+        visit.full_clean(exclude=["case", "visitor"])
+        visit.save()
+        return visit
+
+
+@transaction.atomic
 def agreement_add(
     *,
     actor: User,
@@ -794,4 +824,52 @@ def alarm_raise(*, actor: User, note: str = "", case: Case | None = None):
         alarm = Alarm.objects.create(volunteer=actor, case=case, note=note)
         if case is not None:
             _touch(case)
+        transaction.on_commit(lambda: notify_alarm(alarm))
+        return alarm
+
+
+def notify_alarm(alarm) -> None:
+    """E-mail the supervising professional (and the case's responsible professional) that a
+    volunteer raised the alarm. The message holds no case content: it links to the app."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    from volunteers.models import VolunteerStaff
+
+    profile = VolunteerStaff.objects.select_related("supervisor").filter(user=alarm.volunteer).first()
+    recipients = {profile.supervisor.email} if profile and profile.supervisor and profile.supervisor.email else set()
+    if alarm.case_id:
+        responsible = (
+            CaseMembership.objects.filter(case_id=alarm.case_id, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True)
+            .select_related("user")
+            .first()
+        )
+        if responsible and responsible.user.email:
+            recipients.add(responsible.user.email)
+    if not recipients:
+        return
+    link = reverse("cases:detail", args=[alarm.case_id]) if alarm.case_id else reverse("home")
+    send_mail(
+        subject=_("Volunteer staff raised the alarm"),
+        message=_("%(name)s says the work is getting too heavy. See Wijkteam: %(link)s")
+        % {"name": alarm.volunteer.display_name, "link": link},
+        from_email=None,
+        recipient_list=sorted(recipients),
+        fail_silently=True,
+    )
+
+
+@transaction.atomic
+def alarm_resolve(*, actor: User, alarm) -> object:
+    """The supervising or responsible professional has followed the alarm up."""
+    _require_professional(actor)
+    supervises = alarm.volunteer.volunteer_profile.supervisor_id == actor.pk
+    if not supervises and not (alarm.case_id and can(actor, CaseAction.CHANGE_FILE, alarm.case)):
+        raise PermissionDenied(_("You may not do this on this case."))
+    if alarm.resolved_at is not None:
+        return alarm
+    with acting_as(actor):
+        alarm.resolved_at = timezone.now()
+        alarm.resolved_by = actor
+        alarm.save(update_fields=["resolved_at", "resolved_by"])
         return alarm

@@ -12,10 +12,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from .constants import CaseStatus, JournalVisibility, LifeDomainCode, MembershipRole, Urgency
-from .models import Case, CaseMembership, JournalEntry
+from .constants import AgreementKind, CaseStatus, JournalVisibility, LifeDomainCode, MembershipRole, Urgency
+from .models import Agreement, Case, CaseMembership, HomeVisit, JournalEntry
+
+VISIT_CORRECTION_WINDOW = datetime.timedelta(hours=getattr(settings, "VISIT_CORRECTION_HOURS", 72))
 
 # field name -> why a volunteer needs it (the purpose column of docs/privacy.md)
 CASE_FIELDS = {
@@ -46,6 +50,21 @@ JOURNAL_FIELDS = {
     "text": "only entries a professional marked as shared",
 }
 DOMAIN_FIELDS = {"domains__code": "know the life domains of the question"}
+# The volunteer's *own* records on the case: the agreements given to them, the visits they logged.
+OWN_AGREEMENT_FIELDS = {
+    "id": "mark it done",
+    "kind": "know what kind of task it is",
+    "description": "know what to do",
+    "due_on": "know by when",
+    "done_at": "know whether it is done",
+}
+OWN_VISIT_FIELDS = {
+    "id": "correct one's own visit",
+    "visited_on": "see one's own visits",
+    "duration_minutes": "see one's own visits",
+    "summary": "see one's own visits",
+    "created_at": "know whether it can still be corrected",
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +72,32 @@ class SharedJournalEntry:
     created_at: datetime.datetime
     author_name: str
     text: str
+
+
+@dataclass(frozen=True)
+class OwnAgreement:
+    id: int
+    kind: str
+    description: str
+    due_on: datetime.date | None
+    done_at: datetime.datetime | None
+
+    @property
+    def kind_label(self) -> str:
+        return AgreementKind(self.kind).label
+
+
+@dataclass(frozen=True)
+class OwnVisit:
+    id: int
+    visited_on: datetime.date
+    duration_minutes: int
+    summary: str
+    created_at: datetime.datetime
+
+    @property
+    def correctable(self) -> bool:
+        return timezone.now() - self.created_at <= VISIT_CORRECTION_WINDOW
 
 
 @dataclass(frozen=True)
@@ -71,6 +116,8 @@ class CaseSlice:
     responsible_phone: str
     domains: tuple[str, ...]
     journal: tuple[SharedJournalEntry, ...] = ()
+    my_agreements: tuple[OwnAgreement, ...] = ()
+    my_visits: tuple[OwnVisit, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -85,8 +132,11 @@ class CaseSlice:
         return Urgency(self.urgency).label
 
 
-def build_slices(cases: QuerySet[Case], *, with_journal: bool = False) -> list[CaseSlice]:
-    """Slices of ``cases`` (already scoped by the permission module) in a fixed number of queries."""
+def build_slices(cases: QuerySet[Case], *, with_journal: bool = False, viewer=None) -> list[CaseSlice]:
+    """Slices of ``cases`` (already scoped by the permission module) in a fixed number of queries.
+
+    ``with_journal`` adds the shared journal and, for ``viewer``, their own agreements and visits.
+    """
     rows = list(cases.values(*CASE_FIELDS, *RESIDENT_FIELDS).order_by("-id"))
     ids = [row["id"] for row in rows]
     responsible = {
@@ -110,6 +160,13 @@ def build_slices(cases: QuerySet[Case], *, with_journal: bool = False) -> list[C
                     text=row["text"],
                 )
             )
+    agreements: dict[int, list[OwnAgreement]] = {}
+    visits: dict[int, list[OwnVisit]] = {}
+    if with_journal and viewer is not None:
+        for row in Agreement.objects.filter(case_id__in=ids, assignee=viewer).values("case_id", *OWN_AGREEMENT_FIELDS):
+            agreements.setdefault(row.pop("case_id"), []).append(OwnAgreement(**row))
+        for row in HomeVisit.objects.filter(case_id__in=ids, visitor=viewer).values("case_id", *OWN_VISIT_FIELDS):
+            visits.setdefault(row.pop("case_id"), []).append(OwnVisit(**row))
     return [
         CaseSlice(
             id=row["id"],
@@ -129,6 +186,8 @@ def build_slices(cases: QuerySet[Case], *, with_journal: bool = False) -> list[C
             responsible_phone=responsible.get(row["id"], {}).get("user__phone", ""),
             domains=tuple(sorted(domains.get(row["id"], []))),
             journal=tuple(journal.get(row["id"], [])),
+            my_agreements=tuple(agreements.get(row["id"], [])),
+            my_visits=tuple(visits.get(row["id"], [])),
         )
         for row in rows
     ]

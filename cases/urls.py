@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/overdragen/", views.case_transfer, name="transfer"),
     path("<int:pk>/afsluiten/", views.case_close, name="close"),
     path("<int:pk>/heropenen/", views.case_reopen, name="reopen"),
+    path("alarmen/<int:alarm_pk>/afgehandeld/", views.alarm_resolve, name="alarm_resolve"),
 ]

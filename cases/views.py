@@ -452,3 +452,17 @@ def case_reopen(request, pk: int):
     else:
         messages.success(request, _("The case is open again."))
     return _back_to_case(case.pk)
+
+
+@professional_required
+@require_POST
+def alarm_resolve(request, alarm_pk: int):
+    from volunteers.selectors import open_alarms_for
+
+    alarm = get_object_or_404(open_alarms_for(request.user), pk=alarm_pk)
+    try:
+        services.alarm_resolve(actor=request.user, alarm=alarm)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("The alarm is marked as followed up."))
+    return redirect("home")

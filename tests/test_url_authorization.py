@@ -8,7 +8,14 @@ redirect to the login page.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import PASSWORD, CaseFactory, make_administrator, make_coordinator, make_professional
+from tests.factories import (
+    PASSWORD,
+    CaseFactory,
+    ResidentFactory,
+    make_administrator,
+    make_coordinator,
+    make_professional,
+)
 
 ROLES = ["anonymous", "professional", "other_team_professional", "volunteer", "coordinator", "administrator"]
 
@@ -40,6 +47,13 @@ TABLE = {
     "meetings:minutes":         ("get",  (302, 200, 404, 404, 404, 404)),
     "volunteers:my_cases":      ("get",  (302, 404, 404, 200, 404, 404)),
     "volunteers:my_case":       ("get",  (302, 404, 404, 200, 404, 404)),
+    "volunteers:visit_new":     ("get",  (302, 404, 404, 200, 404, 404)),
+    "volunteers:visit_edit":    ("get",  (302, 404, 404, 200, 404, 404)),
+    "volunteers:board":         ("get",  (302, 404, 404, 200, 404, 404)),
+    "volunteers:board_answer":  ("get",  (302, 404, 404, 200, 404, 404)),
+    "volunteers:alarm":         ("get",  (302, 404, 404, 200, 404, 404)),
+    "volunteers:hours":         ("get",  (302, 404, 404, 200, 404, 404)),
+    "cases:alarm_resolve":      ("post", (302, 302, 404, 404, 404, 404)),
     "accounts:login":           ("get",  (200, 302, 302, 302, 302, 302)),
     "accounts:logout":          ("post", (302, 302, 302, 302, 302, 302)),
     "set_language":             ("post", (302, 302, 302, 302, 302, 302)),
@@ -57,6 +71,10 @@ def _args(name: str, world: dict) -> list:
         "meetings:decide": [meeting.pk, case.pk],
         "meetings:end": [meeting.pk],
         "meetings:minutes": [meeting.pk],
+        "volunteers:visit_new": [case.pk],
+        "volunteers:visit_edit": [case.pk, world["visit"].pk],
+        "volunteers:board_answer": [world["open_question"].pk],
+        "cases:alarm_resolve": [world["alarm"].pk],
     }.get(name, [case.pk] if name.startswith(("cases:", "volunteers:my_case")) and name in CASE_URLS else [])
 
 
@@ -104,6 +122,11 @@ def world():
             actor=case.responsible, case=case, kind="administration", description="Post", assignee=case.volunteer
         ),
         "membership": CaseMembership.objects.get(case=case, role=MembershipRole.VOLUNTEER),
+        "visit": services.home_visit_log(
+            actor=case.volunteer, case=case, visited_on=datetime.date.today(), duration_minutes=30
+        ),
+        "open_question": CaseFactory(resident=ResidentFactory(village=case.resident.village), consented=True),
+        "alarm": services.alarm_raise(actor=case.volunteer, case=case, note="zwaar"),
         "case": case,
         "anonymous": None,
         "professional": case.responsible,

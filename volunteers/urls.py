@@ -7,4 +7,10 @@ app_name = "volunteers"
 urlpatterns = [
     path("casussen/", views.my_cases, name="my_cases"),
     path("casussen/<int:pk>/", views.my_case, name="my_case"),
+    path("casussen/<int:pk>/bezoek/", views.visit_new, name="visit_new"),
+    path("casussen/<int:pk>/bezoek/<int:visit_pk>/", views.visit_edit, name="visit_edit"),
+    path("open-vragen/", views.board, name="board"),
+    path("open-vragen/<int:pk>/", views.board_answer, name="board_answer"),
+    path("alarm/", views.alarm, name="alarm"),
+    path("uren/", views.hours, name="hours"),
 ]

@@ -1,26 +1,141 @@
-"""Volunteer staff pages: built from slices only (cases.slice), never model instances."""
+"""Volunteer staff pages, phone first. Built from slices only (cases.slice): never a Case or
+Resident instance reaches these templates. Anyone but volunteer staff gets 404 here."""
 
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Role, has_role
-from cases import selectors
+from cases import selectors, services
+from cases.models import Case, HomeVisit
+from cases.permissions import CaseAction, cases_for, open_question_cases
+
+from . import selectors as volunteer_selectors
+from .forms import AlarmForm, HomeVisitForm, InterestForm
 
 
-def _volunteer_only(request) -> None:
-    if not has_role(request.user, Role.VOLUNTEER_STAFF):
-        raise Http404
+def volunteer_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not has_role(request.user, Role.VOLUNTEER_STAFF):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
-@login_required
+def _loggable_case(request, pk: int) -> Case:
+    """The case, only to hand to a service: never to a template."""
+    return get_object_or_404(cases_for(request.user, CaseAction.LOG_VISIT), pk=pk)
+
+
+@volunteer_required
 def my_cases(request):
-    _volunteer_only(request)
-    return render(request, "volunteers/my_cases.html", {"slices": selectors.volunteer_cases(request.user)})
+    return render(
+        request,
+        "volunteers/my_cases.html",
+        {"slices": selectors.volunteer_cases(request.user), "alarm_form": AlarmForm()},
+    )
 
 
-@login_required
+@volunteer_required
 def my_case(request, pk: int):
-    _volunteer_only(request)
     case_slice = selectors.volunteer_case(user=request.user, case_id=pk)
-    return render(request, "volunteers/my_case.html", {"slice": case_slice})
+    return render(request, "volunteers/my_case.html", {"slice": case_slice, "alarm_form": AlarmForm()})
+
+
+@volunteer_required
+@require_http_methods(["GET", "POST"])
+def visit_new(request, pk: int):
+    """Log a home visit (R9). One submission key per form: a double tap or a retry after a lost
+    connection records one visit."""
+    case = _loggable_case(request, pk)
+    form = HomeVisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.home_visit_log(actor=request.user, case=case, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your visit is saved. Thank you!"))
+            return redirect("volunteers:my_case", pk=pk)
+    case_slice = selectors.volunteer_case(user=request.user, case_id=pk)
+    return render(request, "volunteers/visit_form.html", {"slice": case_slice, "form": form})
+
+
+@volunteer_required
+@require_http_methods(["GET", "POST"])
+def visit_edit(request, pk: int, visit_pk: int):
+    case = _loggable_case(request, pk)
+    visit = get_object_or_404(HomeVisit, pk=visit_pk, case=case, visitor=request.user)
+    initial = {name: getattr(visit, name) for name in HomeVisitForm.base_fields if hasattr(visit, name)}
+    form = HomeVisitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("submission_key")
+        try:
+            services.home_visit_correct(actor=request.user, visit=visit, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Your visit is corrected."))
+            return redirect("volunteers:my_case", pk=pk)
+    case_slice = selectors.volunteer_case(user=request.user, case_id=pk)
+    return render(request, "volunteers/visit_form.html", {"slice": case_slice, "form": form, "correcting": True})
+
+
+@volunteer_required
+def board(request):
+    """Open questions of my team (R5): village, domains and the summary only."""
+    return render(request, "volunteers/board.html", {"questions": selectors.open_questions(request.user)})
+
+
+@volunteer_required
+@require_http_methods(["GET", "POST"])
+def board_answer(request, pk: int):
+    case = get_object_or_404(open_question_cases(request.user), pk=pk)
+    question = next(q for q in selectors.open_questions(request.user) if q.id == case.pk)
+    form = InterestForm(request.POST or None, initial={"answer": question.my_answer, "reason": question.my_reason})
+    if request.method == "POST" and form.is_valid():
+        services.interest_record(actor=request.user, case=case, **form.cleaned_data)
+        messages.success(request, _("Thank you, your answer is passed on to the professionals."))
+        return redirect("volunteers:board")
+    return render(request, "volunteers/board_answer.html", {"question": question, "form": form})
+
+
+@volunteer_required
+@require_http_methods(["GET", "POST"])
+def alarm(request):
+    """'This is getting too heavy' (R11), on a case (?casus=) or in general."""
+    case_id = request.POST.get("casus") or request.GET.get("casus") or ""
+    case = None
+    if case_id:
+        if not case_id.isdigit():
+            raise Http404
+        case = get_object_or_404(cases_for(request.user, CaseAction.VIEW_SLICE), pk=case_id)
+    form = AlarmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.alarm_raise(actor=request.user, case=case, note=form.cleaned_data["note"])
+        messages.success(
+            request,
+            _("Your supervising professional has been told. The case goes on the next weekly meeting.")
+            if case
+            else _("Your supervising professional has been told and will contact you."),
+        )
+        return redirect("volunteers:my_case", pk=case.pk) if case else redirect("volunteers:my_cases")
+    return render(request, "volunteers/alarm.html", {"form": form, "case_id": case.pk if case else None})
+
+
+@volunteer_required
+def hours(request):
+    return render(request, "volunteers/hours.html", {"weeks": volunteer_selectors.my_hours(request.user)})

@@ -89,6 +89,20 @@ def world():
         volunteer_summary="MARKER-other-case-summary",
     )
     markers += ["Markerina", "Verborgen", "MARKER-other-case-summary", other.resident.email]
+
+    # A new, consented case on the volunteer's board: only village, domains, summary may show.
+    board_case = CaseFactory(
+        resident=ResidentFactory(village=case.resident.village, first_name="Bordina", last_name="Geheimhouder"),
+        consented=True,
+        volunteer_summary="Zoekt iemand om mee te wandelen",
+        request_for_help="MARKER-board-request",
+    )
+    _fill_forbidden(board_case.resident, set(), markers)
+    markers += ["Bordina", "Geheimhouder", "MARKER-board-request"]
+    visit = services.home_visit_log(
+        actor=case.volunteer, case=case, visited_on=datetime.date.today(), duration_minutes=45, summary="Eigen bezoek"
+    )
+    case.board_case, case.own_visit = board_case, visit
     return case, other, markers
 
 
@@ -98,10 +112,42 @@ def _volunteer_pages(case, other):
         reverse("volunteers:my_cases"),
         reverse("volunteers:my_case", args=[case.pk]),
         reverse("volunteers:my_case", args=[other.pk]),
+        reverse("volunteers:visit_new", args=[case.pk]),
+        reverse("volunteers:visit_edit", args=[case.pk, case.own_visit.pk]),
+        reverse("volunteers:board"),
+        reverse("volunteers:board_answer", args=[case.board_case.pk]),
+        reverse("volunteers:alarm") + f"?casus={case.pk}",
+        reverse("volunteers:hours"),
         reverse("cases:detail", args=[case.pk]),
         reverse("cases:close", args=[case.pk]),
+        reverse("cases:list"),
+        reverse("meetings:current"),
         "/does-not-exist/",
     ]
+
+
+def test_no_volunteer_form_error_page_contains_a_marker(client, world):
+    case, _other, markers = world
+    client.login(username=case.volunteer.username, password=PASSWORD)
+
+    responses = [
+        client.post(reverse("volunteers:visit_new", args=[case.pk]), {"summary": "x"}),
+        client.post(reverse("volunteers:board_answer", args=[case.board_case.pk]), {"answer": "declined"}),
+    ]
+
+    for response in responses:
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert not [marker for marker in markers if marker in body]
+
+
+def test_board_shows_the_summary_but_not_the_resident(client, world):
+    case, _other, _markers = world
+    client.login(username=case.volunteer.username, password=PASSWORD)
+
+    body = client.get(reverse("volunteers:board")).content.decode()
+
+    assert "Zoekt iemand om mee te wandelen" in body
 
 
 def test_markers_are_really_in_the_database(world):

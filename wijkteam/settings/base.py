@@ -147,6 +147,9 @@ AUDITLOG_STORE_JSON_CHANGES = True
 # The named actor that management commands act as (see accounts.services.system_actor).
 SYSTEM_ACTOR_USERNAME = env("SYSTEM_ACTOR_USERNAME", "systeem")
 
+# How long volunteer staff may correct a home visit they logged (hours).
+VISIT_CORRECTION_HOURS = int(env("VISIT_CORRECTION_HOURS", "72"))
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "wijkteam@localhost")
 

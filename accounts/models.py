@@ -26,6 +26,8 @@ class Municipality(models.Model):
         default=36,
         help_text=_("How long a certificate of good conduct counts as valid in this organisation."),
     )
+    vog_warning_weeks = models.PositiveSmallIntegerField(_("warn about VOG expiry (weeks ahead)"), default=8)
+    checkin_interval_weeks = models.PositiveSmallIntegerField(_("well-being check-in every (weeks)"), default=8)
 
     class Meta:
         verbose_name = _("municipality")

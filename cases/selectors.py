@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -115,11 +116,25 @@ def case_history(case: Case, limit: int = 100) -> list[LogEntry]:
     """Who changed what on the case file, and who read it: entries on the case itself and on
     the records that belong to it (their entries carry ``case_id``)."""
     case_type = ContentType.objects.get_for_model(Case)
-    return list(
+    entries = list(
         LogEntry.objects.filter(Q(content_type=case_type, object_id=case.pk) | Q(additional_data__case_id=case.pk))
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")[:limit]
     )
+    for entry in entries:
+        model = entry.content_type.model_class()
+        entry.record_label = model._meta.verbose_name if model else entry.content_type.model
+        entry.changed_fields = []
+        if entry.action == LogEntry.Action.UPDATE and model is not None:
+            entry.changed_fields = [_field_label(model, name) for name in (entry.changes_dict or {})]
+    return entries
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field that no longer exists
+        return name
 
 
 def case_people(case: Case) -> QuerySet[User]:

@@ -9,6 +9,7 @@ class VolunteersConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import VolunteerStaff
+        from .models import Absence, Equipment, Shift, VolunteerStaff, WellbeingCheckIn
 
-        auditlog.register(VolunteerStaff)
+        for model in (VolunteerStaff, Equipment, WellbeingCheckIn, Shift, Absence):
+            auditlog.register(model)

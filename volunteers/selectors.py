@@ -12,7 +12,7 @@ from accounts.roles import Role, has_role
 from cases.constants import MembershipRole
 from cases.models import HomeVisit
 
-from .models import Alarm, VolunteerStaff
+from .models import Alarm, Shift, VolunteerStaff
 
 
 def coordinated_volunteers(user: User) -> QuerySet[VolunteerStaff]:
@@ -82,8 +82,13 @@ def my_hours(user: User, weeks: int = 8) -> list[WeekHours]:
 
 
 def shift_hours_by_week(user: User, since: datetime.date) -> dict[datetime.date, float]:
-    """Walk-in shift hours per week; the rosters come with issue [5]."""
-    return {}
+    """Walk-in shift hours per week (Monday -> hours), up to today."""
+    hours: dict[datetime.date, float] = {}
+    today = timezone.localdate()
+    for shift in Shift.objects.filter(person=user, date__gte=since, date__lte=today).select_related("slot"):
+        monday = shift.date - datetime.timedelta(days=shift.date.weekday())
+        hours[monday] = round(hours.get(monday, 0.0) + shift.slot.hours, 2)
+    return hours
 
 
 def open_alarms_for(user: User) -> QuerySet[Alarm]:

@@ -1,0 +1,134 @@
+"""The casework journeys of issues [3] and [4], in Debian's Chromium, with screenshots.
+
+* A professional registers a request for help, the weekly meeting decides on it with a
+  volunteer, a journal entry is added without a page reload, and the case is closed.
+* Volunteer staff, on a 390 x 844 phone, log a home visit and raise the alarm; the supervising
+  professional sees the alarm on their home page.
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from accounts.models import User
+from cases.constants import CaseStatus, MembershipRole
+from cases.models import Case, CaseMembership, HomeVisit, JournalEntry, MeetingDecision
+from tests.e2e.conftest import PHONE, assert_accessible, login, screenshot
+from volunteers.models import Alarm
+
+
+def test_intake_to_meeting_decision_to_journal_to_close(browser_session):
+    """Journey [3]: intake -> weekly meeting decision with a volunteer -> journal entry -> close."""
+    page = browser_session.new_page()
+    login(page, "professional")
+
+    # Intake: a new resident in Elst (Team Elst), consent yes.
+    page.goto("/casussen/aanmelden/")
+    page.locator("details.new-resident summary").click()
+    page.fill("#id_resident-first_name", "Hendrika")
+    page.fill("#id_resident-last_name", "Brugman")
+    page.fill("#id_resident-date_of_birth", "1941-06-30")
+    page.fill("#id_resident-street", "Stationsstraat")
+    page.fill("#id_resident-house_number", "8")
+    page.fill("#id_resident-postcode", "6661 XY")
+    page.select_option("#id_resident-village", label="Elst")
+    page.locator("input[name=domains]").first.check()
+    page.fill("#id_request_for_help", "Weduwe, komt weinig buiten en wil graag aanspraak.")
+    page.fill("#id_volunteer_summary", "Zoekt gezelschap en een activiteit in het dorp.")
+    page.locator("input[name=consent_answer][value=yes]").check()
+    assert_accessible(page)
+    screenshot(page, "professional", "journey-intake")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/casussen/\d+/$"))
+    case = Case.objects.get(resident__last_name="Brugman")
+    assert case.status == CaseStatus.NEW and case.team.name == "Team Elst"
+
+    # The weekly meeting: open it, decide on the new case with the suggested volunteer.
+    page.goto("/overleg/")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/overleg/\d+/$"))
+    item = page.locator(f"#item-{case.pk}")
+    expect(item).to_be_visible()
+    item.locator("a.button").click()  # htmx loads the decision form in place
+    volunteer = User.objects.get(username="volunteer")
+    volunteer_select = item.locator("select[name=volunteer]")
+    expect(volunteer_select).to_be_visible()
+    volunteer_select.select_option(value=str(volunteer.pk))
+    item.locator("input[name=next_step]").fill("Kennismakingsbezoek met vrijwillig medewerker")
+    assert_accessible(page)
+    screenshot(page, "professional", "journey-meeting-decision")
+    item.locator("button[type=submit]").click()
+    decided = page.locator(f"#item-{case.pk}.agenda-item--decided")
+    expect(decided).to_contain_text("Kennismakingsbezoek")
+    decision = MeetingDecision.objects.get(case=case)
+    assert decision.volunteer == volunteer
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACTIVE
+    assert CaseMembership.objects.filter(case=case, user=volunteer, role=MembershipRole.VOLUNTEER).exists()
+
+    # A journal entry shared with the volunteer, added without leaving the page.
+    page.goto(f"/casussen/{case.pk}/")
+    page.fill("#id_text", "Eerste kennismaking gepland voor donderdag.")
+    page.select_option("#id_visibility", value="shared")
+    page.locator("#journal button[type=submit]").click()
+    expect(page.locator("#journal")).to_contain_text("Eerste kennismaking gepland voor donderdag.")
+    assert JournalEntry.objects.filter(case=case, visibility="shared").exists()
+    screenshot(page, "professional", "journey-case-file")
+
+    # Close the case: the volunteer's access ends.
+    page.goto(f"/casussen/{case.pk}/afsluiten/")
+    page.select_option("#id_outcome", value="resolved")
+    page.fill("#id_closing_note", "Inwoner neemt deel aan de koffieochtend.")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/casussen/{case.pk}/$"))
+    expect(page.locator(".alert--success")).to_be_visible()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
+
+    volunteer_page = browser_session.new_page()
+    login(volunteer_page, "volunteer")
+    response = volunteer_page.goto(f"/vrijwillig/casussen/{case.pk}/")
+    assert response.status == 404
+
+
+def test_volunteer_logs_a_visit_and_raises_the_alarm_on_a_phone(browser_session):
+    """Journey [4] at 390 x 844: log a home visit, then ring the alarm bell on that case."""
+    page = browser_session.new_page(PHONE)
+    login(page, "volunteer")
+    volunteer = User.objects.get(username="volunteer")
+    visits_before = HomeVisit.objects.filter(visitor=volunteer).count()
+
+    page.goto("/vrijwillig/casussen/")
+    page.locator(".case-card__title a").first.click()
+    page.wait_for_url(re.compile(r"/vrijwillig/casussen/\d+/$"))
+    case_pk = int(re.search(r"/casussen/(\d+)/", page.url).group(1))
+    screenshot(page, "volunteer", "journey-slice")
+
+    page.locator("a.button--primary").first.click()
+    page.wait_for_url(re.compile(r"/bezoek/$"))
+    page.fill("#id_start_time", "10:30")
+    page.fill("#id_duration_minutes", "75")
+    page.locator("input[name=activities][value=conversation]").check()
+    page.locator("input[name=activities][value=referral]").check()
+    page.fill("#id_summary", "Samen de folder van de koffieochtend bekeken.")
+    page.fill("#id_note_for_responsible", "Mevrouw lijkt somber; graag even bellen.")
+    assert_accessible(page)
+    screenshot(page, "volunteer", "journey-visit-form")
+    submit = page.locator("main form button[type=submit]")
+    submit.dblclick()  # a double tap records one visit
+    page.wait_for_url(re.compile(rf"/vrijwillig/casussen/{case_pk}/$"))
+    expect(page.locator(".alert--success")).to_be_visible()
+    assert HomeVisit.objects.filter(visitor=volunteer).count() == visits_before + 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.fill(".alarm-card textarea", "Ik merk dat dit me zwaar valt.")
+    page.locator(".alarm-card button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/vrijwillig/casussen/{case_pk}/$"))
+    expect(page.locator(".alert--success")).to_be_visible()
+    screenshot(page, "volunteer", "journey-alarm-raised")
+    alarm = Alarm.objects.get(volunteer=volunteer, case_id=case_pk)
+
+    professional = browser_session.new_page()
+    login(professional, "professional")
+    expect(professional.locator(".alarm-card")).to_contain_text("Ik merk dat dit me zwaar valt.")
+    assert alarm.resolved_at is None

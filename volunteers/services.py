@@ -1,0 +1,242 @@
+"""Writes of the coordinators' work (R11, R14, R15): profiles, screening, equipment,
+check-ins, rosters, offboarding. Keyword-only, atomic, with an actor; audited."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Team, User
+from accounts.roles import Role, has_role
+from accounts.services import role_grant
+from cases.audit import acting_as
+from cases.constants import MembershipRole
+from cases.models import CaseMembership
+from cases.permissions import sync_user_case_permissions
+
+from .models import (
+    Absence,
+    CalendarFeed,
+    Equipment,
+    RosterSlot,
+    Shift,
+    ShiftRole,
+    VolunteerStaff,
+    WellbeingCheckIn,
+)
+
+PROFILE_FIELDS = {
+    "village",
+    "interests",
+    "hours_per_week",
+    "supervisor",
+    "started_on",
+    "organisation_email",
+    "confidentiality_signed_on",
+    "introduction_done_on",
+    "allowance",
+    "vog_requested_on",
+    "vog_issued_on",
+}
+
+
+def coordinates(user: User, team: Team) -> bool:
+    return has_role(user, Role.COORDINATOR) and team.coordinators.filter(pk=user.pk).exists()
+
+
+def _require_coordinator(actor: User, team: Team) -> None:
+    if not coordinates(actor, team):
+        raise PermissionDenied(_("Only the team's coordinator may do this."))
+
+
+@transaction.atomic
+def volunteer_register(
+    *,
+    actor: User,
+    team: Team,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    phone: str = "",
+    **fields,
+) -> VolunteerStaff:
+    """A new volunteer staff member: account, role and profile. The account gets no password:
+    the volunteer sets one through the password-reset link."""
+    _require_coordinator(actor, team)
+    if set(fields) - PROFILE_FIELDS:
+        raise TypeError(f"Unknown profile fields: {sorted(set(fields) - PROFILE_FIELDS)}")
+    with acting_as(actor):
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    username=username, first_name=first_name, last_name=last_name, email=email, phone=phone
+                )
+        except IntegrityError as error:
+            raise ValidationError({"username": _("This login name is taken.")}) from error
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        role_grant(actor=actor, user=user, role=Role.VOLUNTEER_STAFF)
+        profile = VolunteerStaff(user=user, team=team, **fields)
+        profile.full_clean(exclude=["user", "team"])
+        profile.save()
+        return profile
+
+
+@transaction.atomic
+def volunteer_update(*, actor: User, profile: VolunteerStaff, expertise=None, **fields) -> VolunteerStaff:
+    """Change a profile. Screening dates change access: the case grants are re-derived at once."""
+    _require_coordinator(actor, profile.team)
+    if set(fields) - PROFILE_FIELDS:
+        raise TypeError(f"Unknown profile fields: {sorted(set(fields) - PROFILE_FIELDS)}")
+    with acting_as(actor):
+        profile = VolunteerStaff.objects.select_for_update().get(pk=profile.pk)
+        for name, value in fields.items():
+            setattr(profile, name, value)
+        profile.full_clean(exclude=["user", "team"])
+        profile.save()
+        if expertise is not None:
+            profile.expertise.set(expertise)
+        sync_user_case_permissions(profile.user)
+        return profile
+
+
+@transaction.atomic
+def equipment_issue(*, actor: User, profile: VolunteerStaff, kind: str, description: str = "", identifier: str = "",
+                    issued_on: datetime.date | None = None) -> Equipment:  # fmt: skip
+    _require_coordinator(actor, profile.team)
+    with acting_as(actor):
+        return Equipment.objects.create(
+            volunteer=profile,
+            kind=kind,
+            description=description,
+            identifier=identifier,
+            issued_on=issued_on or timezone.localdate(),
+        )
+
+
+@transaction.atomic
+def equipment_return(*, actor: User, equipment: Equipment, returned_on: datetime.date | None = None) -> Equipment:
+    _require_coordinator(actor, equipment.volunteer.team)
+    if equipment.returned_on is not None:
+        return equipment
+    with acting_as(actor):
+        equipment.returned_on = returned_on or timezone.localdate()
+        equipment.save(update_fields=["returned_on"])
+        return equipment
+
+
+@transaction.atomic
+def checkin_record(*, actor: User, profile: VolunteerStaff, load: int, **fields) -> WellbeingCheckIn:
+    """Record a well-being check-in (R11) by the coordinator or the supervising professional."""
+    if not (coordinates(actor, profile.team) or profile.supervisor_id == actor.pk):
+        raise PermissionDenied(_("Only the coordinator or the supervising professional may do this."))
+    with acting_as(actor):
+        checkin = WellbeingCheckIn(volunteer=profile, held_by=actor, load=load, **fields)
+        checkin.full_clean(exclude=["volunteer", "held_by"])
+        checkin.save()
+        return checkin
+
+
+@transaction.atomic
+def volunteer_offboard(
+    *, actor: User, profile: VolunteerStaff, ended_on: datetime.date | None = None
+) -> VolunteerStaff:
+    """One action: end every assignment, remove every permission at once, deactivate the
+    account, record returned equipment and end future shifts. Audited."""
+    _require_coordinator(actor, profile.team)
+    today = ended_on or timezone.localdate()
+    with acting_as(actor):
+        now = timezone.now()
+        for membership in CaseMembership.objects.filter(
+            user=profile.user, role=MembershipRole.VOLUNTEER, ended_at__isnull=True
+        ):
+            membership.ended_at = now
+            membership.save(update_fields=["ended_at"])
+        for item in Equipment.objects.filter(volunteer=profile, returned_on__isnull=True):
+            item.returned_on = today
+            item.save(update_fields=["returned_on"])
+        for shift in Shift.objects.filter(person=profile.user, date__gt=today):
+            shift.delete()
+        profile.ended_on = today
+        profile.save(update_fields=["ended_on"])
+        user = profile.user
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        CalendarFeed.objects.filter(user=user).delete()
+        sync_user_case_permissions(user)
+        return profile
+
+
+# --- rosters ---------------------------------------------------------------------------------
+
+
+def is_absent(person: User, day: datetime.date) -> bool:
+    return Absence.objects.filter(person=person, start_date__lte=day, end_date__gte=day).exists()
+
+
+@transaction.atomic
+def shift_assign(*, actor: User, slot: RosterSlot, date: datetime.date, person: User) -> Shift:
+    """Put someone on duty at a walk-in hour. Refused on a day the slot does not run, during the
+    person's absence, or for someone who is not staff of the slot's team."""
+    team = slot.location.team
+    _require_coordinator(actor, team)
+    if not slot.runs_on(date):
+        raise ValidationError(_("This walk-in hour does not take place on that date."))
+    if is_absent(person, date):
+        raise ValidationError(_("%(name)s is absent on that date.") % {"name": person.display_name})
+    from accounts.models import ProfessionalProfile
+
+    if VolunteerStaff.objects.filter(user=person, team=team, ended_on__isnull=True).exists():
+        role = ShiftRole.VOLUNTEER
+    elif ProfessionalProfile.objects.filter(user=person, team=team).exists():
+        role = ShiftRole.PROFESSIONAL
+    else:
+        raise ValidationError(_("Only staff of this team can be on duty here."))
+    with acting_as(actor):
+        try:
+            with transaction.atomic():
+                return Shift.objects.create(slot=slot, date=date, person=person, role=role)
+        except IntegrityError as error:
+            raise ValidationError(_("%(name)s is already on duty then.") % {"name": person.display_name}) from error
+
+
+@transaction.atomic
+def shift_remove(*, actor: User, shift: Shift) -> None:
+    _require_coordinator(actor, shift.slot.location.team)
+    with acting_as(actor):
+        shift.delete()
+
+
+@transaction.atomic
+def shift_swap(*, actor: User, shift: Shift, person: User) -> Shift:
+    """Hand a shift to someone else (a swap): the same checks as assigning."""
+    _require_coordinator(actor, shift.slot.location.team)
+    slot, date = shift.slot, shift.date
+    shift_remove(actor=actor, shift=shift)
+    return shift_assign(actor=actor, slot=slot, date=date, person=person)
+
+
+@transaction.atomic
+def absence_record(*, actor: User, person: User, start_date: datetime.date, end_date: datetime.date,
+                   reason: str = "") -> Absence:  # fmt: skip
+    """Record an absence (holiday). Own absences, or by the coordinator of the person's team."""
+    profile = VolunteerStaff.objects.filter(user=person).select_related("team").first()
+    own = actor.pk == person.pk
+    if not own and not (profile and coordinates(actor, profile.team)):
+        raise PermissionDenied(_("Only the coordinator may do this."))
+    with acting_as(actor):
+        absence = Absence(person=person, start_date=start_date, end_date=end_date, reason=reason)
+        absence.full_clean()
+        absence.save()
+        return absence
+
+
+def calendar_feed_for(user: User) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user, defaults={"token": secrets.token_urlsafe(32)})
+    return feed

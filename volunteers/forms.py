@@ -7,8 +7,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User, Village
 from cases.constants import VisitActivity, VisitCompany
 from cases.models import DeclineReason, InterestAnswer
+
+from .models import AllowanceArrangement, EquipmentKind, VolunteerStaff
 
 
 class HomeVisitForm(forms.Form):
@@ -77,3 +80,116 @@ class AlarmForm(forms.Form):
         max_length=2000,
         required=False,
     )
+
+
+# --- the coordinator's forms -----------------------------------------------------------------
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class _PersonField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
+class VolunteerProfileForm(forms.ModelForm):
+    """The profile a coordinator keeps (R14): village, expertise, hours, supervision, loans,
+    allowance and the onboarding checklist."""
+
+    supervisor = _PersonField(label=_("Supervising professional"), queryset=None, required=False)
+
+    class Meta:
+        model = VolunteerStaff
+        fields = [
+            "village",
+            "expertise",
+            "interests",
+            "hours_per_week",
+            "supervisor",
+            "started_on",
+            "organisation_email",
+            "allowance",
+            "vog_requested_on",
+            "vog_issued_on",
+            "confidentiality_signed_on",
+            "introduction_done_on",
+        ]
+        widgets = {
+            "expertise": forms.CheckboxSelectMultiple,
+            "started_on": _DateInput(),
+            "vog_requested_on": _DateInput(),
+            "vog_issued_on": _DateInput(),
+            "confidentiality_signed_on": _DateInput(),
+            "introduction_done_on": _DateInput(),
+        }
+
+    def __init__(self, *args, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        team = team or self.instance.team
+        self.fields["village"].queryset = Village.objects.filter(team=team)
+        self.fields["supervisor"].queryset = User.objects.filter(professional_profile__team=team, is_active=True)
+        self.fields["allowance"].queryset = AllowanceArrangement.objects.filter(municipality=team.municipality_id)
+
+
+class VolunteerAccountForm(forms.Form):
+    username = forms.SlugField(label=_("Login name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("Private e-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+
+
+class EquipmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=EquipmentKind.choices)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    identifier = forms.CharField(label=_("Number or serial"), max_length=100, required=False)
+    issued_on = forms.DateField(label=_("Issued on"), initial=timezone.localdate, widget=_DateInput())
+
+
+class CheckInForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=_DateInput())
+    how_are_you = forms.CharField(
+        label=_("How are you doing?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
+    )
+    load = forms.TypedChoiceField(
+        label=_("Load"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(1, 6)],
+        help_text=_("1 = light, 5 = too heavy"),
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False)
+    follow_up = forms.CharField(label=_("Follow-up"), max_length=500, required=False)
+    follow_up_on = forms.DateField(label=_("Follow-up by"), required=False, widget=_DateInput())
+
+
+class AbsenceForm(forms.Form):
+    person = _PersonField(label=_("Who"), queryset=None)
+    start_date = forms.DateField(label=_("From"), widget=_DateInput())
+    end_date = forms.DateField(label=_("Until"), widget=_DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", _("The end date is before the start date."))
+        return data
+
+
+class ShiftAssignForm(forms.Form):
+    slot = forms.IntegerField(widget=forms.HiddenInput)
+    date = forms.DateField(widget=forms.HiddenInput)
+    person = _PersonField(label=_("Who"), queryset=None)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people

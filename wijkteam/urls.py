@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts.views import home
+from volunteers.views_calendar import calendar_feed, my_calendar
 
 urlpatterns = [
     path("", home, name="home"),
@@ -10,6 +11,9 @@ urlpatterns = [
     path("casussen/", include("cases.urls")),
     path("overleg/", include("cases.urls_meeting")),
     path("vrijwillig/", include("volunteers.urls")),
+    path("coordinatie/", include("volunteers.urls_coordination")),
+    path("mijn-rooster/", my_calendar, name="my_calendar"),
+    path("agenda/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("taal/", set_language, name="set_language"),
     path("beheer/", admin.site.urls),
 ]

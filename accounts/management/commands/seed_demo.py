@@ -93,6 +93,59 @@ class Command(BaseCommand):
         role_grant(actor=system, user=administrator, role=Role.ADMINISTRATOR)
 
         self._seed_cases(teams, villages, professionals, volunteers)
+        self._seed_coordination(municipality, teams, villages, professionals, volunteers, coordinator)
+
+    def _seed_coordination(self, municipality, teams, villages, professionals, volunteers, coordinator) -> None:
+        """Walk-in hours with this week's shifts, an allowance arrangement, limits, a check-in."""
+        from volunteers import services as volunteer_services
+        from volunteers.models import AllowanceArrangement, AllowanceKind, AllowanceLimit, Location, RosterSlot
+
+        today = timezone.localdate()
+        monday = today - datetime.timedelta(days=today.weekday())
+        per_hour = AllowanceArrangement.objects.create(
+            municipality=municipality, name="Per uur", kind=AllowanceKind.PER_HOUR, amount="2.50"
+        )
+        # Demo values only: the functional administrator enters the official limits per year.
+        AllowanceLimit.objects.get_or_create(
+            year=today.year, defaults={"max_per_hour": "5.60", "max_per_month": "210.00", "max_per_year": "2100.00"}
+        )
+        for team_name, team in teams.items():
+            village = demo.TEAMS[team_name][0]
+            location = Location.objects.create(
+                team=team, name=f"Dorpshuis {village}", address=f"Dorpsplein 1, {village}"
+            )
+            slot = RosterSlot.objects.create(
+                location=location,
+                weekday=1,
+                start_time=datetime.time(10, 0),
+                end_time=datetime.time(11, 30),
+                valid_from=monday - datetime.timedelta(weeks=8),
+            )
+            if team_name == "Team Elst":
+                for weeks_back in range(0, 4):
+                    day = monday + datetime.timedelta(days=1) - datetime.timedelta(weeks=weeks_back)
+                    volunteer_services.shift_assign(
+                        actor=coordinator, slot=slot, date=day, person=volunteers["volunteer"]
+                    )
+                    volunteer_services.shift_assign(
+                        actor=coordinator, slot=slot, date=day, person=professionals["professional"]
+                    )
+        for username in ("volunteer", "gerda"):
+            profile = volunteers[username].volunteer_profile
+            volunteer_services.volunteer_update(
+                actor=coordinator,
+                profile=profile,
+                allowance=per_hour,
+                confidentiality_signed_on=profile.started_on,
+                introduction_done_on=profile.started_on,
+            )
+        volunteer_services.checkin_record(
+            actor=coordinator,
+            profile=volunteers["volunteer"].volunteer_profile,
+            load=2,
+            held_on=today - datetime.timedelta(weeks=3),
+            how_are_you="Gaat goed, leuk contact met de inwoners.",
+        )
 
     def _seed_cases(self, teams, villages, professionals, volunteers) -> None:
         names = ((demo.FIRST_NAMES[i % 20], demo.LAST_NAMES[(i * 7 + 3) % 20]) for i in itertools.count())

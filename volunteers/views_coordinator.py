@@ -1,0 +1,289 @@
+"""The coordinator's pages (R11, R14, R15): volunteer staff, screening, equipment, check-ins,
+rosters, allowance and offboarding. No case content here. Anyone but a coordinator gets 404,
+and a coordinator only reaches the volunteer staff of the teams they coordinate."""
+
+import datetime
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Team
+from accounts.roles import Role, has_role
+
+from . import selectors, services
+from .forms import AbsenceForm, CheckInForm, EquipmentForm, ShiftAssignForm, VolunteerAccountForm, VolunteerProfileForm
+from .models import Equipment, RosterSlot, Shift
+
+
+def coordinator_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not has_role(request.user, Role.COORDINATOR):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _teams(request):
+    return Team.objects.filter(coordinators=request.user)
+
+
+def _profile(request, pk: int):
+    return get_object_or_404(selectors.coordinated_volunteers(request.user), pk=pk)
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@coordinator_required
+def dashboard(request):
+    return render(request, "coordination/dashboard.html", {"rows": selectors.coordinator_dashboard(request.user)})
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def volunteer_new(request):
+    teams = _teams(request)
+    team = teams.filter(pk=request.POST.get("team") or request.GET.get("team") or 0).first() or teams.first()
+    if team is None:
+        raise Http404
+    account = VolunteerAccountForm(request.POST or None)
+    profile_form = VolunteerProfileForm(request.POST or None, team=team)
+    if request.method == "POST" and account.is_valid() and profile_form.is_valid():
+        data = dict(profile_form.cleaned_data)
+        expertise = data.pop("expertise")
+        try:
+            profile = services.volunteer_register(actor=request.user, team=team, **account.cleaned_data, **data)
+            services.volunteer_update(actor=request.user, profile=profile, expertise=expertise)
+        except ValidationError as error:
+            account.add_error(None, error)
+        else:
+            messages.success(
+                request, _("%(name)s is registered as volunteer staff.") % {"name": profile.user.display_name}
+            )
+            return redirect("coordination:volunteer", pk=profile.pk)
+    return render(
+        request,
+        "coordination/volunteer_new.html",
+        {"account": account, "form": profile_form, "team": team, "teams": teams},
+    )
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def volunteer_detail(request, pk: int):
+    profile = _profile(request, pk)
+    form = VolunteerProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expertise = data.pop("expertise")
+        services.volunteer_update(actor=request.user, profile=profile, expertise=expertise, **data)
+        messages.success(request, _("The profile is saved."))
+        return redirect("coordination:volunteer", pk=profile.pk)
+    return render(
+        request,
+        "coordination/volunteer_detail.html",
+        {
+            "profile": profile,
+            "form": form,
+            "equipment_form": EquipmentForm(),
+            "checkin_form": CheckInForm(),
+            "equipment": profile.equipment.all(),
+            "checkins": profile.checkins.select_related("held_by")[:20],
+            "hours": selectors.my_hours(profile.user, weeks=4),
+        },
+    )
+
+
+@coordinator_required
+@require_POST
+def equipment_issue(request, pk: int):
+    profile = _profile(request, pk)
+    form = EquipmentForm(request.POST)
+    if form.is_valid():
+        services.equipment_issue(actor=request.user, profile=profile, **form.cleaned_data)
+        messages.success(request, _("The equipment is recorded as on loan."))
+    else:
+        messages.error(request, _("The equipment was not recorded; check the fields."))
+    return redirect("coordination:volunteer", pk=pk)
+
+
+@coordinator_required
+@require_POST
+def equipment_return(request, pk: int, equipment_pk: int):
+    profile = _profile(request, pk)
+    item = get_object_or_404(Equipment, pk=equipment_pk, volunteer=profile)
+    services.equipment_return(actor=request.user, equipment=item)
+    messages.success(request, _("The equipment is recorded as returned."))
+    return redirect("coordination:volunteer", pk=pk)
+
+
+@coordinator_required
+@require_POST
+def checkin_new(request, pk: int):
+    profile = _profile(request, pk)
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        services.checkin_record(actor=request.user, profile=profile, **form.cleaned_data)
+        messages.success(request, _("The check-in is recorded."))
+        return redirect("coordination:volunteer", pk=pk)
+    return render(request, "coordination/checkin_error.html", {"profile": profile, "checkin_form": form})
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def offboard(request, pk: int):
+    profile = _profile(request, pk)
+    if request.method == "POST":
+        services.volunteer_offboard(actor=request.user, profile=profile)
+        messages.success(
+            request,
+            _("%(name)s is offboarded: assignments ended, access removed, account deactivated.")
+            % {"name": profile.user.display_name},
+        )
+        return redirect("coordination:dashboard")
+    return render(
+        request,
+        "coordination/offboard.html",
+        {"profile": profile, "equipment": profile.equipment.filter(returned_on__isnull=True)},
+    )
+
+
+# --- rosters ---------------------------------------------------------------------------------
+
+
+def _parse_day(value: str | None) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@coordinator_required
+def roster(request):
+    """Week view (default) or month view of the walk-in rosters; ?print=1 for a printable week."""
+    teams = _teams(request)
+    day = _parse_day(request.GET.get("datum"))
+    month_view = request.GET.get("weergave") == "maand"
+    if month_view:
+        start = day.replace(day=1)
+        days = ((start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - start).days
+        previous, following = (start - datetime.timedelta(days=1)).replace(day=1), start + datetime.timedelta(days=days)
+    else:
+        start = day - datetime.timedelta(days=day.weekday())
+        days = 7
+        previous, following = start - datetime.timedelta(weeks=1), start + datetime.timedelta(weeks=1)
+    staff = selectors.team_staff(teams)
+    context = {
+        **selectors.roster(teams=teams, start=start, days=days),
+        "start": start,
+        "month_view": month_view,
+        "previous": previous,
+        "following": following,
+        "staff": staff,
+        "absence_form": AbsenceForm(people=staff),
+        "printing": request.GET.get("print") == "1",
+    }
+    return render(request, "coordination/roster.html", context)
+
+
+@coordinator_required
+@require_POST
+def shift_assign(request):
+    teams = _teams(request)
+    form = ShiftAssignForm(request.POST, people=selectors.team_staff(teams))
+    back = request.POST.get("next") or "/coordinatie/rooster/"
+    if not back.startswith("/coordinatie/rooster/"):
+        back = "/coordinatie/rooster/"
+    if form.is_valid():
+        slot = get_object_or_404(RosterSlot, pk=form.cleaned_data["slot"], location__team__in=teams)
+        try:
+            services.shift_assign(
+                actor=request.user, slot=slot, date=form.cleaned_data["date"], person=form.cleaned_data["person"]
+            )
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("%(name)s is on duty.") % {"name": form.cleaned_data["person"].display_name})
+    else:
+        messages.error(request, _("Choose who is on duty."))
+    return redirect(back)
+
+
+@coordinator_required
+@require_POST
+def shift_remove(request, shift_pk: int):
+    shift = get_object_or_404(Shift, pk=shift_pk, slot__location__team__in=_teams(request))
+    services.shift_remove(actor=request.user, shift=shift)
+    messages.success(request, _("The shift is removed."))
+    return redirect(f"/coordinatie/rooster/?datum={shift.date.isoformat()}")
+
+
+@coordinator_required
+@require_POST
+def absence_new(request):
+    staff = selectors.team_staff(_teams(request))
+    form = AbsenceForm(request.POST, people=staff)
+    if form.is_valid():
+        try:
+            services.absence_record(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _errors(error) if isinstance(error, ValidationError) else _("Not allowed."))
+        else:
+            messages.success(request, _("The absence is recorded."))
+    else:
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    return redirect("coordination:roster")
+
+
+# --- allowance -------------------------------------------------------------------------------
+
+
+@coordinator_required
+def allowance(request):
+    """The yearly allowance statements, with a CSV export (?formaat=csv)."""
+    import csv
+
+    from django.http import HttpResponse
+
+    try:
+        year = int(request.GET.get("jaar", timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2000), 2100)
+    statements, limit = selectors.allowance_statements(request.user, year)
+    if request.GET.get("formaat") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="vrijwilligersvergoeding-{year}.csv"'
+        writer = csv.writer(response, delimiter=";")
+        months = [f"{m:02d}" for m in range(1, 13)]
+        writer.writerow([_("Name"), _("Team"), _("Arrangement"), *months, _("Hours"), _("Total (EUR)"), _("Warnings")])
+        for st in statements:
+            writer.writerow(
+                [
+                    _csv_safe(st.profile.user.display_name),
+                    _csv_safe(st.profile.team.name),
+                    _csv_safe(str(st.profile.allowance or "")),
+                    *[f"{amount:.2f}" for amount in st.monthly_amounts],
+                    f"{st.total_hours:.1f}",
+                    f"{st.total_amount:.2f}",
+                    _csv_safe(" ".join(st.warnings)),
+                ]
+            )
+        return response
+    return render(request, "coordination/allowance.html", {"statements": statements, "limit": limit, "year": year})
+
+
+def _csv_safe(value: str) -> str:
+    """No spreadsheet formulas from data (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -47,7 +47,14 @@ from .models import (
     Topic,
     VolunteerConsent,
 )
-from .permissions import CaseAction, can, current_consent, sync_case_permissions, volunteer_may_hold_access
+from .permissions import (
+    CaseAction,
+    can,
+    current_consent,
+    forget_volunteer_profile,
+    sync_case_permissions,
+    volunteer_may_hold_access,
+)
 
 
 class ConcurrentEditError(ValidationError):
@@ -358,6 +365,7 @@ def volunteer_assign(*, actor: User, case: Case, volunteer: User) -> CaseMembers
     consent = current_consent(case)
     if consent is None or not consent.allows_volunteer:
         raise ValidationError(_("The resident has not consented to a volunteer joining (R6)."))
+    forget_volunteer_profile(volunteer)  # screening may have changed since this object was loaded
     if not volunteer_may_hold_access(volunteer):
         raise ValidationError(_("This volunteer has no valid certificate of good conduct (VOG)."))
     with acting_as(actor):

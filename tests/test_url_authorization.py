@@ -54,6 +54,20 @@ TABLE = {
     "volunteers:alarm":         ("get",  (302, 404, 404, 200, 404, 404)),
     "volunteers:hours":         ("get",  (302, 404, 404, 200, 404, 404)),
     "cases:alarm_resolve":      ("post", (302, 302, 404, 404, 404, 404)),
+    "coordination:dashboard":   ("get",  (302, 404, 404, 404, 200, 404)),
+    "coordination:volunteer_new": ("get", (302, 404, 404, 404, 200, 404)),
+    "coordination:volunteer":   ("get",  (302, 404, 404, 404, 200, 404)),
+    "coordination:equipment_issue": ("post", (302, 404, 404, 404, 302, 404)),
+    "coordination:equipment_return": ("post", (302, 404, 404, 404, 302, 404)),
+    "coordination:checkin_new": ("post", (302, 404, 404, 404, 200, 404)),
+    "coordination:offboard":    ("get",  (302, 404, 404, 404, 200, 404)),
+    "coordination:roster":      ("get",  (302, 404, 404, 404, 200, 404)),
+    "coordination:shift_assign": ("post", (302, 404, 404, 404, 302, 404)),
+    "coordination:shift_remove": ("post", (302, 404, 404, 404, 302, 404)),
+    "coordination:absence_new": ("post", (302, 404, 404, 404, 302, 404)),
+    "coordination:allowance":   ("get",  (302, 404, 404, 404, 200, 404)),
+    "my_calendar":              ("get",  (302, 200, 200, 200, 200, 200)),
+    "calendar_feed":            ("get",  (200, 200, 200, 200, 200, 200)),
     "accounts:login":           ("get",  (200, 302, 302, 302, 302, 302)),
     "accounts:logout":          ("post", (302, 302, 302, 302, 302, 302)),
     "set_language":             ("post", (302, 302, 302, 302, 302, 302)),
@@ -75,6 +89,13 @@ def _args(name: str, world: dict) -> list:
         "volunteers:visit_edit": [case.pk, world["visit"].pk],
         "volunteers:board_answer": [world["open_question"].pk],
         "cases:alarm_resolve": [world["alarm"].pk],
+        "coordination:volunteer": [world["profile"].pk],
+        "coordination:equipment_issue": [world["profile"].pk],
+        "coordination:equipment_return": [world["profile"].pk, world["equipment"].pk],
+        "coordination:checkin_new": [world["profile"].pk],
+        "coordination:offboard": [world["profile"].pk],
+        "coordination:shift_remove": [world["shift"].pk],
+        "calendar_feed": [world["feed"].token],
     }.get(name, [case.pk] if name.startswith(("cases:", "volunteers:my_case")) and name in CASE_URLS else [])
 
 
@@ -105,6 +126,29 @@ def test_every_url_pattern_is_in_the_table():
     assert _all_url_names() == set(TABLE)
 
 
+def _coordination_world(case, coordinator) -> dict:
+    import datetime
+
+    from volunteers import services as volunteer_services
+    from volunteers.models import Location, RosterSlot
+
+    profile = case.volunteer.volunteer_profile
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    slot = RosterSlot.objects.create(
+        location=Location.objects.create(team=case.team, name="Dorpshuis"),
+        weekday=tomorrow.weekday(),
+        start_time=datetime.time(10),
+        end_time=datetime.time(11),
+        valid_from=datetime.date.today(),
+    )
+    return {
+        "profile": profile,
+        "equipment": volunteer_services.equipment_issue(actor=coordinator, profile=profile, kind="phone"),
+        "shift": volunteer_services.shift_assign(actor=coordinator, slot=slot, date=tomorrow, person=case.volunteer),
+        "feed": volunteer_services.calendar_feed_for(case.volunteer),
+    }
+
+
 @pytest.fixture
 def world():
     import datetime
@@ -115,6 +159,7 @@ def world():
 
     case = CaseFactory(with_volunteer=True)
     other_team = CaseFactory().team
+    coordinator = make_coordinator(case.team)
     last_week = datetime.date.today() - datetime.timedelta(days=7)
     return {
         "meeting": services.meeting_start(actor=case.responsible, team=case.team, day=last_week),
@@ -127,12 +172,13 @@ def world():
         ),
         "open_question": CaseFactory(resident=ResidentFactory(village=case.resident.village), consented=True),
         "alarm": services.alarm_raise(actor=case.volunteer, case=case, note="zwaar"),
+        **_coordination_world(case, coordinator),
         "case": case,
         "anonymous": None,
         "professional": case.responsible,
         "other_team_professional": make_professional(other_team),
         "volunteer": case.volunteer,
-        "coordinator": make_coordinator(case.team),
+        "coordinator": coordinator,
         "administrator": make_administrator(),
     }
 

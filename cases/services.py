@@ -856,7 +856,10 @@ def notify_alarm(alarm) -> None:
             recipients.add(responsible.user.email)
     if not recipients:
         return
-    link = reverse("cases:detail", args=[alarm.case_id]) if alarm.case_id else reverse("home")
+    from django.conf import settings
+
+    path = reverse("cases:detail", args=[alarm.case_id]) if alarm.case_id else reverse("home")
+    link = settings.SITE_URL + path
     send_mail(
         subject=_("Volunteer staff raised the alarm"),
         message=_("%(name)s says the work is getting too heavy. See Wijkteam: %(link)s")

@@ -186,9 +186,7 @@ def case_detail(request, pk: int):
                 people=User.objects.filter(groups__name=Role.PROFESSIONAL.value, is_active=True).order_by("first_name"),
                 label=_("Add a professional"),
             ),
-            "volunteer_form": PersonForm(
-                people=selectors.assignable_volunteers(case), label=_("Let volunteer staff join")
-            ),
+            "volunteer_form": PersonForm(people=selectors.assignable_volunteers(case), label=_("Add volunteer staff")),
         }
     return render(request, "cases/case_detail.html", context)
 

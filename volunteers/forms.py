@@ -75,7 +75,7 @@ class InterestForm(forms.Form):
 
 class AlarmForm(forms.Form):
     note = forms.CharField(
-        label=_("What is going on? (optional)"),
+        label=_("What is going on?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,

@@ -264,7 +264,7 @@ def allowance(request):
     statements, limit = selectors.allowance_statements(request.user, year)
     if request.GET.get("formaat") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="vrijwilligersvergoeding-{year}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="vergoeding-vrijwillig-medewerkers-{year}.csv"'
         writer = csv.writer(response, delimiter=";")
         months = [f"{m:02d}" for m in range(1, 13)]
         writer.writerow([_("Name"), _("Team"), _("Arrangement"), *months, _("Hours"), _("Total (EUR)"), _("Warnings")])

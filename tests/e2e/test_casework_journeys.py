@@ -132,3 +132,52 @@ def test_volunteer_logs_a_visit_and_raises_the_alarm_on_a_phone(browser_session)
     login(professional, "professional")
     expect(professional.locator(".alarm-card")).to_contain_text("Ik merk dat dit me zwaar valt.")
     assert alarm.resolved_at is None
+
+
+def test_coordinator_pages_and_roster_week_and_checkin(browser_session):
+    """Journey [5]: the coordinator walks their pages (axe, Dutch, screenshots), plans next
+    week's walk-in hour and records a well-being check-in."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.e2e.conftest import NL, PageWalk
+    from volunteers.models import RosterSlot, Shift, VolunteerStaff, WellbeingCheckIn
+
+    page = browser_session.new_page()
+    login(page, "coordinator")
+    profile = VolunteerStaff.objects.get(user__username="gerda")
+    walk = PageWalk(page, "coordinator")
+    walk.visit("dashboard", "/coordinatie/", "Vrijwillig medewerkers")
+    walk.visit("volunteer", f"/coordinatie/vrijwillig-medewerkers/{profile.pk}/", profile.user.first_name)
+    walk.visit("volunteer-new", "/coordinatie/vrijwillig-medewerkers/nieuw/", NL("Register volunteer staff"))
+    walk.visit("offboard", f"/coordinatie/vrijwillig-medewerkers/{profile.pk}/uitschrijven/", profile.user.first_name)
+    walk.visit("roster-week", "/coordinatie/rooster/", NL("Walk-in hour roster"))
+    walk.visit("roster-month", "/coordinatie/rooster/?weergave=maand", NL("Walk-in hour roster"))
+    walk.visit("allowance", "/coordinatie/vergoedingen/", NL("Volunteer allowance"))
+    walk.visit("my-calendar", "/mijn-rooster/", NL("My roster"))
+    walk.finish()
+
+    # Plan next week: put Gerda on duty at Team Elst's walk-in hour.
+    today = timezone.localdate()
+    next_monday = today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(weeks=1)
+    page.goto(f"/coordinatie/rooster/?datum={next_monday.isoformat()}")
+    slot = RosterSlot.objects.get(location__team__name="Team Elst")
+    day = next_monday + datetime.timedelta(days=slot.weekday)
+    select = page.locator(f"#p-{slot.pk}-{day:%Y%m%d}")
+    select.select_option(label=profile.user.display_name)
+    select.locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    expect(page.locator(".alert--success")).to_be_visible()
+    assert Shift.objects.filter(slot=slot, date=day, person=profile.user).exists()
+    screenshot(page, "coordinator", "journey-roster-planned")
+
+    # Record a check-in on Gerda's profile.
+    page.goto(f"/coordinatie/vrijwillig-medewerkers/{profile.pk}/")
+    page.locator("input[name=load][value='4']").check()
+    page.fill("#id_how_are_you", "Het is druk, maar ze heeft er plezier in.")
+    page.fill("#id_follow_up", "Over vier weken opnieuw bellen")
+    page.locator("#checkins-h ~ form button[type=submit]").click()
+    expect(page.locator(".alert--success")).to_be_visible()
+    checkin = WellbeingCheckIn.objects.get(volunteer=profile)
+    assert checkin.load == 4
+    screenshot(page, "coordinator", "journey-checkin-recorded")

@@ -147,6 +147,9 @@ AUDITLOG_STORE_JSON_CHANGES = True
 # The named actor that management commands act as (see accounts.services.system_actor).
 SYSTEM_ACTOR_USERNAME = env("SYSTEM_ACTOR_USERNAME", "systeem")
 
+# The app's own address, for links in e-mails (sent outside a request).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # How long volunteer staff may correct a home visit they logged (hours).
 VISIT_CORRECTION_HOURS = int(env("VISIT_CORRECTION_HOURS", "72"))
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User, Village
 from accounts.roles import Role
+from wijkteam.forms import DateInput, PersonChoiceField
 
 from .constants import (
     AgreementKind,
@@ -17,22 +18,9 @@ from .constants import (
     Urgency,
 )
 from .models import AgendaReason, LifeDomain, Resident, Topic
+from .services import RESIDENT_FIELDS
 
 MAX_TEXT = 10_000
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    """A choice of staff member, shown by name (not login name)."""
-
-    def label_from_instance(self, obj: User) -> str:
-        return obj.display_name
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class CaseCloseForm(forms.Form):
@@ -45,18 +33,7 @@ class CaseCloseForm(forms.Form):
 class ResidentForm(forms.ModelForm):
     class Meta:
         model = Resident
-        fields = [
-            "first_name",
-            "last_name",
-            "date_of_birth",
-            "street",
-            "house_number",
-            "postcode",
-            "village",
-            "phone",
-            "email",
-            "notes",
-        ]
+        fields = list(RESIDENT_FIELDS)
         widgets = {"date_of_birth": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, villages=None, **kwargs):

@@ -5,10 +5,7 @@ the permission module, so a case you may not see answers 404. Volunteer staff an
 coordinators get 404 on every page here (``professional_required``).
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import professional_required
 from accounts.models import ProfessionalProfile, Team, User, Village
-from accounts.roles import Role, has_role
+from accounts.roles import Role
 
 from . import selectors, services
 from .forms import (
@@ -34,19 +32,6 @@ from .forms import (
 )
 from .models import Agreement, CaseMembership, Resident
 from .permissions import CaseAction, cases_for, visible_cases
-
-
-def professional_required(view):
-    """Logged in and a professional; anyone else gets 404, as if the page did not exist."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not has_role(request.user, Role.PROFESSIONAL):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _changeable_case(request, pk: int):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import professional_required
 from accounts.models import User
 from accounts.roles import Role, has_role
 from volunteers.models import VolunteerStaff
@@ -18,7 +19,6 @@ from .forms import DecisionForm
 from .models import Meeting
 from .permissions import CaseAction, cases_for
 from .slice import build_slices
-from .views import professional_required
 
 
 def _team_meetings(user):

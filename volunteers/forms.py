@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User, Village
 from cases.constants import VisitActivity, VisitCompany
 from cases.models import DeclineReason, InterestAnswer
+from wijkteam.forms import DateInput, PersonChoiceField
 
 from .models import AllowanceArrangement, EquipmentKind, VolunteerStaff
 
@@ -85,23 +86,11 @@ class AlarmForm(forms.Form):
 # --- the coordinator's forms -----------------------------------------------------------------
 
 
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class _PersonField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.display_name
-
-
 class VolunteerProfileForm(forms.ModelForm):
     """The profile a coordinator keeps (R14): village, expertise, hours, supervision, loans,
     allowance and the onboarding checklist."""
 
-    supervisor = _PersonField(label=_("Supervising professional"), queryset=None, required=False)
+    supervisor = PersonChoiceField(label=_("Supervising professional"), queryset=None, required=False)
 
     class Meta:
         model = VolunteerStaff
@@ -121,11 +110,11 @@ class VolunteerProfileForm(forms.ModelForm):
         ]
         widgets = {
             "expertise": forms.CheckboxSelectMultiple,
-            "started_on": _DateInput(),
-            "vog_requested_on": _DateInput(),
-            "vog_issued_on": _DateInput(),
-            "confidentiality_signed_on": _DateInput(),
-            "introduction_done_on": _DateInput(),
+            "started_on": DateInput(),
+            "vog_requested_on": DateInput(),
+            "vog_issued_on": DateInput(),
+            "confidentiality_signed_on": DateInput(),
+            "introduction_done_on": DateInput(),
         }
 
     def __init__(self, *args, team=None, **kwargs):
@@ -148,11 +137,11 @@ class EquipmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=EquipmentKind.choices)
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     identifier = forms.CharField(label=_("Number or serial"), max_length=100, required=False)
-    issued_on = forms.DateField(label=_("Issued on"), initial=timezone.localdate, widget=_DateInput())
+    issued_on = forms.DateField(label=_("Issued on"), initial=timezone.localdate, widget=DateInput())
 
 
 class CheckInForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=_DateInput())
+    held_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
     how_are_you = forms.CharField(
         label=_("How are you doing?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
     )
@@ -165,13 +154,13 @@ class CheckInForm(forms.Form):
     )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False)
     follow_up = forms.CharField(label=_("Follow-up"), max_length=500, required=False)
-    follow_up_on = forms.DateField(label=_("Follow-up by"), required=False, widget=_DateInput())
+    follow_up_on = forms.DateField(label=_("Follow-up by"), required=False, widget=DateInput())
 
 
 class AbsenceForm(forms.Form):
-    person = _PersonField(label=_("Who"), queryset=None)
-    start_date = forms.DateField(label=_("From"), widget=_DateInput())
-    end_date = forms.DateField(label=_("Until"), widget=_DateInput())
+    person = PersonChoiceField(label=_("Who"), queryset=None)
+    start_date = forms.DateField(label=_("From"), widget=DateInput())
+    end_date = forms.DateField(label=_("Until"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     def __init__(self, *args, people=None, **kwargs):
@@ -188,7 +177,7 @@ class AbsenceForm(forms.Form):
 class ShiftAssignForm(forms.Form):
     slot = forms.IntegerField(widget=forms.HiddenInput)
     date = forms.DateField(widget=forms.HiddenInput)
-    person = _PersonField(label=_("Who"), queryset=None)
+    person = PersonChoiceField(label=_("Who"), queryset=None)
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,34 +1,20 @@
 """Volunteer staff pages, phone first. Built from slices only (cases.slice): never a Case or
 Resident instance reaches these templates. Anyone but volunteer staff gets 404 here."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.roles import Role, has_role
+from accounts.decorators import volunteer_required
 from cases import selectors, services
 from cases.models import Case, HomeVisit
 from cases.permissions import CaseAction, cases_for, open_question_cases
 
 from . import selectors as volunteer_selectors
 from .forms import AlarmForm, HomeVisitForm, InterestForm
-
-
-def volunteer_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not has_role(request.user, Role.VOLUNTEER_STAFF):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _loggable_case(request, pk: int) -> Case:

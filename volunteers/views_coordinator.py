@@ -3,10 +3,8 @@ rosters, allowance and offboarding. No case content here. Anyone but a coordinat
 and a coordinator only reaches the volunteer staff of the teams they coordinate."""
 
 import datetime
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,23 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import coordinator_required
 from accounts.models import Team
-from accounts.roles import Role, has_role
 
 from . import selectors, services
 from .forms import AbsenceForm, CheckInForm, EquipmentForm, ShiftAssignForm, VolunteerAccountForm, VolunteerProfileForm
 from .models import Equipment, RosterSlot, Shift
-
-
-def coordinator_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not has_role(request.user, Role.COORDINATOR):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _teams(request):

@@ -21,7 +21,7 @@ def test_case_file_shows_every_section(client):
     for heading in (
         "Inwoner",
         "Hulpvraag",
-        "Wie werkt aan deze casus",
+        "Wie werkt er aan deze casus",
         "Toestemming",
         "Journaal",
         "Huisbezoeken",

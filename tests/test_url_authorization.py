@@ -64,6 +64,7 @@ TABLE = {
     "coordination:roster":      ("get",  (302, 404, 404, 404, 200, 404)),
     "coordination:shift_assign": ("post", (302, 404, 404, 404, 302, 404)),
     "coordination:shift_remove": ("post", (302, 404, 404, 404, 302, 404)),
+    "coordination:shift_swap":  ("post", (302, 404, 404, 404, 302, 404)),
     "coordination:absence_new": ("post", (302, 404, 404, 404, 302, 404)),
     "coordination:allowance":   ("get",  (302, 404, 404, 404, 200, 404)),
     "my_calendar":              ("get",  (302, 200, 200, 200, 200, 200)),
@@ -95,6 +96,7 @@ def _args(name: str, world: dict) -> list:
         "coordination:checkin_new": [world["profile"].pk],
         "coordination:offboard": [world["profile"].pk],
         "coordination:shift_remove": [world["shift"].pk],
+        "coordination:shift_swap": [world["shift"].pk],
         "calendar_feed": [world["feed"].token],
     }.get(name, [case.pk] if name.startswith(("cases:", "volunteers:my_case")) and name in CASE_URLS else [])
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("rooster/", views.roster, name="roster"),
     path("rooster/dienst/", views.shift_assign, name="shift_assign"),
     path("rooster/dienst/<int:shift_pk>/verwijderen/", views.shift_remove, name="shift_remove"),
+    path("rooster/dienst/<int:shift_pk>/ruilen/", views.shift_swap, name="shift_swap"),
     path("rooster/afwezigheid/", views.absence_new, name="absence_new"),
     path("vergoedingen/", views.allowance, name="allowance"),
 ]

@@ -274,3 +274,22 @@ def allowance(request):
 def _csv_safe(value: str) -> str:
     """No spreadsheet formulas from data (CSV injection)."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@coordinator_required
+@require_POST
+def shift_swap(request, shift_pk: int):
+    """Hand a shift to someone else (a swap), with the same checks as putting someone on duty."""
+    teams = _teams(request)
+    shift = get_object_or_404(Shift, pk=shift_pk, slot__location__team__in=teams)
+    person = selectors.team_staff(teams).filter(pk=request.POST.get("person") or 0).first()
+    if person is None:
+        messages.error(request, _("Choose who takes over the shift."))
+    else:
+        try:
+            services.shift_swap(actor=request.user, shift=shift, person=person)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+        else:
+            messages.success(request, _("%(name)s takes over the shift.") % {"name": person.display_name})
+    return redirect(f"/coordinatie/rooster/?datum={shift.date.isoformat()}")

@@ -311,3 +311,14 @@ def test_register_a_new_volunteer_over_http(client, team):
     user = User.objects.get(username="nieuwe-vm")
     assert user.groups.filter(name="volunteer_staff").exists()
     assert not user.has_usable_password()
+
+
+def test_swap_over_http_hands_the_shift_over(client, team):
+    tuesday = MONDAY + datetime.timedelta(days=1)
+    shift = services.shift_assign(actor=team["coordinator"], slot=team["slot"], date=tuesday, person=team["volunteer"])
+    colleague = make_volunteer(team["team"])
+    _login(client, team["coordinator"])
+
+    client.post(reverse("coordination:shift_swap", args=[shift.pk]), {"person": colleague.pk})
+
+    assert list(Shift.objects.values_list("person", flat=True)) == [colleague.pk]

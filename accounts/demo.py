@@ -140,3 +140,11 @@ REQUESTS = [
         ["parenting_support"],
     ),
 ]
+
+
+def totp_key(username: str) -> str:
+    """The demo accounts' TOTP secret (hex): derived from the name, published like the password.
+    ``manage.py demo_code <username>`` prints the current code."""
+    import hashlib
+
+    return hashlib.sha1(f"wijkteam-demo-{username}".encode(), usedforsecurity=False).hexdigest()

@@ -9,3 +9,29 @@ def _db_for_all(db):
 @pytest.fixture(autouse=True)
 def _dutch(settings):
     settings.LANGUAGE_CODE = "nl"
+
+
+@pytest.fixture(autouse=True)
+def _test_client_logins_pass_mfa(request, monkeypatch):
+    """``client.login()`` in tests logs in *with* a verified second factor, as if the user had
+    just typed their code, so page tests test pages. The MFA and lockout tests mark themselves
+    ``real_login`` and go through the real login form and code check instead."""
+    if request.node.get_closest_marker("real_login"):
+        return
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    def login(self, **credentials) -> bool:
+        user = get_user_model().objects.filter(username=credentials.get("username")).first()
+        if user is None or not user.is_active or not user.check_password(credentials.get("password", "")):
+            return False
+        self.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        device, _created = StaticDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return True
+
+    monkeypatch.setattr(Client, "login", login)

@@ -71,6 +71,8 @@ TABLE = {
     "calendar_feed":            ("get",  (200, 200, 200, 200, 200, 200)),
     "accounts:login":           ("get",  (200, 302, 302, 302, 302, 302)),
     "accounts:logout":          ("post", (302, 302, 302, 302, 302, 302)),
+    "accounts:mfa_verify":      ("get",  (302, 302, 302, 302, 302, 302)),
+    "accounts:mfa_setup":       ("get",  (302, 200, 200, 200, 200, 200)),
     "set_language":             ("post", (302, 302, 302, 302, 302, 302)),
 }  # fmt: skip
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import demo
 from accounts.models import Municipality, Team, User, Village
@@ -56,6 +57,7 @@ class Command(BaseCommand):
                 email=f"{username}@wijkteam.example",
                 **extra,
             )
+            TOTPDevice.objects.create(user=user, name="Demo", key=demo.totp_key(username), confirmed=True)
             return user
 
         professionals: dict[str, User] = {}

@@ -1,0 +1,63 @@
+"""Security headers, password hashing, and a clean `check --deploy` under production settings."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.urls import reverse
+
+
+def test_csp_without_unsafe_inline_and_other_headers(client):
+    response = client.get(reverse("accounts:login"))
+
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_no_inline_script_or_style_in_any_template():
+    from pathlib import Path
+
+    for path in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        text = path.read_text()
+        assert "<script>" not in text and "<style" not in text and ' style="' not in text, path
+        assert " onclick=" not in text and " onsubmit=" not in text, path
+
+
+def test_argon2_hashes_passwords_in_production():
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher") or "MD5" in settings.PASSWORD_HASHERS[0]
+    from wijkteam.settings import base
+
+    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_check_deploy_reports_nothing_under_production_settings():
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}},
+        "DJANGO_SETTINGS_MODULE": "wijkteam.settings.production",
+        "SECRET_KEY": "k" * 64 + "-production-like-secret-0123456789abcdefgh",
+        "ALLOWED_HOSTS": "wijkteam.example",
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_session_expires_after_thirty_idle_minutes():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST

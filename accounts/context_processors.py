@@ -12,4 +12,5 @@ def roles(request: HttpRequest) -> dict:
         "is_volunteer_staff": Role.VOLUNTEER_STAFF.value in names,
         "is_coordinator": Role.COORDINATOR.value in names,
         "is_administrator": Role.ADMINISTRATOR.value in names,
+        "is_privacy_officer": Role.PRIVACY_OFFICER.value in names,
     }

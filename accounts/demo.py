@@ -34,6 +34,14 @@ VOLUNTEERS = [
 
 COORDINATOR = ("coordinator", "Marleen", "Kuipers", "Team Elst")
 ADMINISTRATOR = ("beheerder", "Bas", "Vermeulen")
+PRIVACY_OFFICER = ("privacy", "Inge", "de Boer")
+
+# Retention per legal basis (years after closing): demo values; the municipality sets its own.
+RETENTION = [
+    ("Wmo 2015 (maatschappelijke ondersteuning)", 15, "health", False),
+    ("Jeugdwet (jeugdhulp)", 20, "parenting", False),
+    ("Voorliggend veld (keuze gemeente)", 2, None, True),
+]
 
 FIRST_NAMES = [
     "Johanna",

@@ -9,6 +9,7 @@ class Role(models.TextChoices):
     VOLUNTEER_STAFF = "volunteer_staff", _("Volunteer staff")
     COORDINATOR = "coordinator", _("Coordinator")
     ADMINISTRATOR = "functional_administrator", _("Functional administrator")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
 
 
 def user_roles(user) -> frozenset[str]:

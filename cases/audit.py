@@ -14,6 +14,8 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.db.models import Model
 
+from accounts.roles import user_roles
+
 
 def register_models() -> None:
     from volunteers.models import Alarm
@@ -74,5 +76,5 @@ def log_access(*, actor: Any, instance: Model, view: str) -> LogEntry:
         actor=actor,
         actor_email=getattr(actor, "email", None),
         remote_addr=context.get("remote_addr"),
-        additional_data={"view": view},
+        additional_data={"view": view, "roles": sorted(user_roles(actor))},
     )

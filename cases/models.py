@@ -74,6 +74,12 @@ class Resident(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # GDPR (AVG) rights, recorded and honoured (art. 18, 21, 17)
+    restricted_at = models.DateTimeField(_("processing restricted since"), null=True, blank=True)
+    restriction_reason = models.CharField(_("reason for the restriction"), max_length=500, blank=True)
+    objection_at = models.DateTimeField(_("objected on"), null=True, blank=True)
+    objection_note = models.CharField(_("objection"), max_length=1000, blank=True)
+    erased_at = models.DateTimeField(_("erased on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("resident")
@@ -110,6 +116,7 @@ class Case(models.Model):
     closing_note = models.TextField(_("closing note"), blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     flagged_for_meeting = models.BooleanField(_("flagged for the weekly meeting"), default=False)
+    retention_until = models.DateField(_("keep until"), null=True, blank=True)
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(

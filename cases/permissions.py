@@ -28,7 +28,14 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from accounts.roles import Role, user_roles
 
 from .constants import CaseStatus, ConsentAnswer, MembershipRole
-from .models import Case, CaseGroupObjectPermission, CaseMembership, CaseUserObjectPermission, VolunteerConsent
+from .models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseMembership,
+    CaseUserObjectPermission,
+    Resident,
+    VolunteerConsent,
+)
 
 
 class CaseAction(enum.Enum):
@@ -69,8 +76,9 @@ def cases_for(user, action: CaseAction, queryset: QuerySet[Case] | None = None) 
         permission__codename=action.codename,
     )
     if action.role is Role.VOLUNTEER_STAFF:
-        # Volunteers never hold group grants: their access is personal, per assignment.
-        return queryset.filter(Exists(user_grant))
+        # Volunteers never hold group grants: their access is personal, per assignment; and
+        # never to a resident who restricted processing (also when a grant was left behind).
+        return queryset.filter(Exists(user_grant), resident__restricted_at__isnull=True)
     return queryset.filter(Exists(user_grant) | Exists(group_grant))
 
 
@@ -150,7 +158,10 @@ def desired_grants(case: Case) -> tuple[set[tuple[int, str]], set[tuple[int, str
     from accounts.models import Team
 
     closed = case.status == CaseStatus.CLOSED
+    restricted = Resident.objects.filter(pk=case.resident_id, restricted_at__isnull=False).exists()
     professional_codenames = PROFESSIONAL_CLOSED if closed else PROFESSIONAL_OPEN
+    if restricted:  # art. 18: the file is read-only, and hidden from volunteer staff
+        professional_codenames = ("view_case",)
 
     group_id = Team.objects.filter(pk=case.team_id).values_list("professionals_group_id", flat=True).get()
     group_grants = {(group_id, codename) for codename in professional_codenames}
@@ -158,7 +169,7 @@ def desired_grants(case: Case) -> tuple[set[tuple[int, str]], set[tuple[int, str
     user_grants: set[tuple[int, str]] = set()
     open_memberships = CaseMembership.objects.filter(case=case, ended_at__isnull=True).select_related("user")
     consent = current_consent(case)
-    volunteers_allowed = not closed and consent is not None and consent.allows_volunteer
+    volunteers_allowed = not closed and not restricted and consent is not None and consent.allows_volunteer
     for membership in open_memberships:
         member = membership.user
         if not member.is_active:

@@ -57,6 +57,12 @@ from .permissions import (
 )
 
 
+def retention_until_for(case: Case, closed_on: datetime.date):
+    from privacy.services import retention_until_for as rule
+
+    return rule(case, closed_on)
+
+
 class ConcurrentEditError(ValidationError):
     """Somebody else saved the case since this edit started; nothing was overwritten."""
 
@@ -282,6 +288,7 @@ def case_close(*, actor: User, case: Case, outcome: str, closing_note: str = "")
         case.outcome = outcome
         case.closing_note = closing_note
         case.closed_at = now
+        case.retention_until = retention_until_for(case, timezone.localdate())
         case.version += 1
         case.save()
         for membership in CaseMembership.objects.filter(
@@ -304,6 +311,7 @@ def case_reopen(*, actor: User, case: Case, responsible: User | None = None) -> 
             case_set_responsible(actor=actor, case=case, professional=responsible)
         _move(case, CaseStatus.ACTIVE)
         case.closed_at = None
+        case.retention_until = None
         case.outcome = ""
         case.version += 1
         case.save()

@@ -97,6 +97,12 @@ def make_administrator(**kwargs) -> User:
     return user
 
 
+def make_privacy_officer(**kwargs) -> User:
+    user = UserFactory(**kwargs)
+    role_grant(actor=system_actor(), user=user, role=Role.PRIVACY_OFFICER)
+    return user
+
+
 class ResidentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Resident

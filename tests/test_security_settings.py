@@ -38,7 +38,11 @@ def test_argon2_hashes_passwords_in_production():
 
 def test_check_deploy_reports_nothing_under_production_settings():
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        },
         "DJANGO_SETTINGS_MODULE": "wijkteam.settings.production",
         "SECRET_KEY": "k" * 64 + "-production-like-secret-0123456789abcdefgh",
         "ALLOWED_HOSTS": "wijkteam.example",

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
-SOURCES = ["manage.py", "wijkteam", "accounts", "cases", "volunteers", "templates", "locale"]
+SOURCES = ["manage.py", "wijkteam", "accounts", "cases", "volunteers", "privacy", "templates", "locale"]
 
 
 def parse_po(path: Path) -> list[dict]:

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-ROLES = ("professional", "volunteer_staff", "coordinator", "functional_administrator")
+ROLES = ("professional", "volunteer_staff", "coordinator", "functional_administrator")  # privacy_officer: 0005
 
 
 def create_roles(apps, schema_editor):

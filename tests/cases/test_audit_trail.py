@@ -91,7 +91,7 @@ def test_reading_the_case_file_writes_an_access_entry(client):
     access = LogEntry.objects.get_for_object(case).filter(action=LogEntry.Action.ACCESS)
     assert access.count() == 1
     assert access.get().actor == case.responsible
-    assert access.get().additional_data == {"view": "case_file"}
+    assert access.get().additional_data == {"view": "case_file", "roles": ["professional"]}
 
 
 def test_reading_the_volunteer_slice_writes_an_access_entry(client):
@@ -102,7 +102,7 @@ def test_reading_the_volunteer_slice_writes_an_access_entry(client):
 
     access = LogEntry.objects.get_for_object(case).get(action=LogEntry.Action.ACCESS)
     assert access.actor == case.volunteer
-    assert access.additional_data == {"view": "volunteer_slice"}
+    assert access.additional_data == {"view": "volunteer_slice", "roles": ["volunteer_staff"]}
 
 
 def test_a_refused_read_writes_no_access_entry(client):

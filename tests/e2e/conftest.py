@@ -19,9 +19,6 @@ import django.apps
 import pytest
 from django.core.management import call_command
 
-# Playwright's sync API runs an event loop in the test thread; the ORM refuses to run there otherwise.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 E2E_DIR = Path(__file__).resolve().parent
 REPO_DIR = E2E_DIR.parent.parent
 SCREENSHOT_DIR = REPO_DIR / "test-output" / "screenshots"
@@ -105,6 +102,9 @@ def browser():
         pytest.fail(f"{CHROMIUM_MISSING} (WIJKTEAM_E2E_REQUIRED=1: browser tests may not be skipped)")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in the test thread; the ORM refuses to run
+    # there otherwise. Only while browser tests run, never for the rest of the suite.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
@@ -112,6 +112,7 @@ def browser():
         chromium.close()
     finally:
         playwright.stop()
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 class BrowserSession:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "accounts",
     "cases",
     "volunteers",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -94,6 +94,20 @@ class Command(BaseCommand):
         administrator = make_user(username, first, last, is_staff=True)
         role_grant(actor=system, user=administrator, role=Role.ADMINISTRATOR)
 
+        username, first, last = demo.PRIVACY_OFFICER
+        privacy_officer = make_user(username, first, last)
+        role_grant(actor=system, user=privacy_officer, role=Role.PRIVACY_OFFICER)
+        from privacy.models import RetentionRule
+
+        for legal_basis, years, domain, is_default in demo.RETENTION:
+            RetentionRule.objects.create(
+                municipality=municipality,
+                legal_basis=legal_basis,
+                years=years,
+                domain=LifeDomain.objects.get(code=domain) if domain else None,
+                is_default=is_default,
+            )
+
         self._seed_cases(teams, villages, professionals, volunteers)
         self._seed_coordination(municipality, teams, villages, professionals, volunteers, coordinator)
 

@@ -1,0 +1,100 @@
+"""The privacy officer's pages: the access log (read-only, its reading logged) and the GDPR
+requests of one resident. Anyone else gets 404."""
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import role_required
+from accounts.roles import Role
+from cases.models import Resident
+
+from . import selectors, services
+from .forms import AccessLogFilterForm, ReasonForm
+from .models import DataSubjectRequest
+
+privacy_officer_required = role_required(Role.PRIVACY_OFFICER)
+
+
+@privacy_officer_required
+def access_log(request):
+    form = AccessLogFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.access_log(**filters)
+    for entry in entries:
+        data = entry.additional_data or {}
+        entry.roles_then = ", ".join(data.get("roles", [])) if isinstance(data, dict) else ""
+        entry.view_name = data.get("view", "") if isinstance(data, dict) else ""
+    selectors.log_search_read(actor=request.user, filters=filters)
+    return render(request, "privacy/access_log.html", {"form": form, "entries": entries})
+
+
+@privacy_officer_required
+def residents(request):
+    query = request.GET.get("q", "")[:100]
+    found = selectors.residents_search(query) if len(query.strip()) >= 2 else []
+    return render(request, "privacy/residents.html", {"query": query, "residents": found})
+
+
+@privacy_officer_required
+def resident(request, pk: int):
+    person = get_object_or_404(Resident, pk=pk)
+    return render(
+        request,
+        "privacy/resident.html",
+        {
+            "resident": person,
+            "requests": DataSubjectRequest.objects.filter(resident=person).select_related("handled_by"),
+            "retention_reason": services.retention_blocks_erasure(person),
+            "form": ReasonForm(),
+        },
+    )
+
+
+@privacy_officer_required
+def export(request, pk: int, fmt: str):
+    """Right of access (art. 15): a readable document (HTML, printable to PDF) or JSON."""
+    if fmt not in ("html", "json"):
+        raise Http404
+    person = get_object_or_404(Resident, pk=pk)
+    data = services.access_export(actor=request.user, resident=person)
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="inzage-inwoner-{person.pk}.json"'
+        return response
+    return render(request, "privacy/export.html", {"data": data, "resident": person})
+
+
+@privacy_officer_required
+@require_POST
+def act(request, pk: int, action: str):
+    person = get_object_or_404(Resident, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write down the reason or note first."))
+        return redirect("privacy:resident", pk=pk)
+    note = form.cleaned_data["note"]
+    if action == "restrict":
+        services.resident_restrict(actor=request.user, resident=person, reason=note)
+        messages.success(request, _("Processing is restricted: the file is read-only and hidden from volunteer staff."))
+    elif action == "lift":
+        services.resident_restrict(actor=request.user, resident=person, reason=note, restricted=False)
+        messages.success(request, _("The restriction is lifted."))
+    elif action == "object":
+        services.resident_object(actor=request.user, resident=person, note=note)
+        messages.success(request, _("The objection is recorded."))
+    elif action == "erase":
+        outcome = services.resident_erase(actor=request.user, resident=person, note=note)
+        if outcome.outcome == "refused":
+            messages.error(request, _("Not erased: %(reason)s") % {"reason": outcome.note})
+        else:
+            messages.success(request, _("The resident's data are erased."))
+    else:
+        raise Http404
+    return redirect("privacy:resident", pk=pk)

@@ -79,9 +79,12 @@ def demo_world(_db_for_all, settings):
     """Reference data of the data migrations (the previous test's flush wiped it), the role
     permissions and the demo world. DEBUG is on only while seeding: the live server must
     render the real error pages, not Django's debug pages."""
-    from accounts.roles import sync_role_permissions
+    from django.contrib.auth.models import Group
 
-    importlib.import_module("accounts.migrations.0002_roles").create_roles(django.apps.apps, None)
+    from accounts.roles import Role, sync_role_permissions
+
+    for role in Role:  # the role groups of the data migrations (0002, 0005)
+        Group.objects.get_or_create(name=role.value)
     importlib.import_module("cases.migrations.0002_reference_data").create(django.apps.apps, None)
     sync_role_permissions()
     debug = settings.DEBUG

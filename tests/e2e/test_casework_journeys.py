@@ -181,3 +181,21 @@ def test_coordinator_pages_and_roster_week_and_checkin(browser_session):
     checkin = WellbeingCheckIn.objects.get(volunteer=profile)
     assert checkin.load == 4
     screenshot(page, "coordinator", "journey-checkin-recorded")
+
+
+def test_privacy_officer_pages_and_a_right_of_access_export(browser_session):
+    """Journey [6]: the privacy officer searches the access log, finds a resident and opens
+    the right-of-access overview (axe, Dutch, screenshots on every page)."""
+    from tests.e2e.conftest import NL, PageWalk
+
+    case = Case.objects.filter(team__name="Team Elst", status=CaseStatus.ACTIVE).order_by("pk").first()
+    resident = case.resident
+    page = browser_session.new_page()
+    login(page, "privacy")
+    walk = PageWalk(page, "privacy")
+    walk.visit("access-log", f"/privacy/toegangslog/?case_id={case.pk}", NL("Access log"))
+    walk.visit("residents", f"/privacy/inwoners/?q={resident.last_name}", NL("GDPR requests"))
+    walk.visit("resident", f"/privacy/inwoners/{resident.pk}/", resident.last_name)
+    walk.visit("export", f"/privacy/inwoners/{resident.pk}/inzage.html", NL("Overview of personal data"))
+    walk.finish()
+    expect(page.locator("main")).to_contain_text(case.request_for_help[:30])

@@ -65,6 +65,13 @@ ROLE_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "volunteers.view_allowancelimit",
         "volunteers.add_allowancelimit",
         "volunteers.change_allowancelimit",
+        "axes.view_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
+        "axes.delete_accessattempt",
+        "privacy.view_retentionrule",
+        "privacy.add_retentionrule",
+        "privacy.change_retentionrule",
     ),
 }
 

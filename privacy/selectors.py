@@ -46,7 +46,11 @@ def access_log(
         entries = entries.filter(timestamp__date__gte=date_from)
     if date_to:
         entries = entries.filter(timestamp__date__lte=date_to)
-    return list(entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")[:limit])
+    return list(
+        entries.select_related("actor", "content_type")
+        .prefetch_related("actor__groups")
+        .order_by("-timestamp", "-pk")[:limit]
+    )
 
 
 def log_search_read(*, actor: User, filters: dict) -> None:

@@ -18,6 +18,7 @@ from .forms import AccessLogFilterForm, ReasonForm
 from .models import DataSubjectRequest
 
 privacy_officer_required = role_required(Role.PRIVACY_OFFICER)
+ROLE_NAMES = set(Role.values)
 
 
 @privacy_officer_required
@@ -26,9 +27,12 @@ def access_log(request):
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.access_log(**filters)
     for entry in entries:
-        data = entry.additional_data or {}
-        entry.roles_then = ", ".join(data.get("roles", [])) if isinstance(data, dict) else ""
-        entry.view_name = data.get("view", "") if isinstance(data, dict) else ""
+        data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+        stored = data.get("roles")
+        # Reads store the reader's roles at that moment; for changes the actor's roles now.
+        current = sorted(g.name for g in entry.actor.groups.all() if g.name in ROLE_NAMES) if entry.actor else []
+        entry.roles_then = ", ".join(stored if stored is not None else current)
+        entry.view_name = data.get("view", "")
     selectors.log_search_read(actor=request.user, filters=filters)
     return render(request, "privacy/access_log.html", {"form": form, "entries": entries})
 

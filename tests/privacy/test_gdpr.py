@@ -173,3 +173,15 @@ def test_gdpr_actions_are_for_the_privacy_officer_only():
         services.resident_erase(actor=case.responsible, resident=case.resident)
     with pytest.raises(PermissionDenied):
         services.access_export(actor=case.responsible, resident=case.resident)
+
+
+def test_access_log_page_has_a_fixed_number_of_queries(client, officer, django_assert_max_num_queries):
+    client.login(username=officer.username, password=PASSWORD)
+    CaseFactory(active=True)
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("privacy:access_log"))
+    for _ in range(5):
+        CaseFactory(with_volunteer=True)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("privacy:access_log"))

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import RetentionRule
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    """Retention periods per legal basis: data the functional administrator keeps."""
+
+    list_display = ["legal_basis", "years", "domain", "team", "is_default", "municipality"]
+    list_filter = ["municipality", "is_default"]

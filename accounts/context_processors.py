@@ -14,3 +14,30 @@ def roles(request: HttpRequest) -> dict:
         "is_administrator": Role.ADMINISTRATOR.value in names,
         "is_privacy_officer": Role.PRIVACY_OFFICER.value in names,
     }
+
+
+def social_map(request: HttpRequest) -> dict:
+    """The offers and outcome choices for the referral forms on case pages (lazy: only
+    evaluated when a page shows a referral form)."""
+    from django.utils.functional import SimpleLazyObject
+
+    def offers():
+        from socialmap.models import Offer
+        from socialmap.selectors import staff_municipality_villages
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return []
+        return list(
+            Offer.objects.filter(active=True, villages__in=staff_municipality_villages(user))
+            .distinct()
+            .prefetch_related("villages")
+            .order_by("name")
+        )
+
+    def outcomes():
+        from socialmap.models import ReferralOutcome
+
+        return ReferralOutcome.choices
+
+    return {"referral_offers": SimpleLazyObject(offers), "outcome_choices": SimpleLazyObject(outcomes)}

@@ -156,3 +156,53 @@ def totp_key(username: str) -> str:
     import hashlib
 
     return hashlib.sha1(f"wijkteam-demo-{username}".encode(), usedforsecurity=False).hexdigest()
+
+
+# name, kind, villages, topic codes, when, where, cost
+OFFERS = [
+    (
+        "Koffieochtend in het Dorpshuis",
+        "activity",
+        ["Elst"],
+        ["loneliness"],
+        "Dinsdag 10:00–11:30",
+        "Dorpshuis Elst",
+        "Gratis",
+    ),
+    (
+        "Samen eten in Valburg",
+        "activity",
+        ["Valburg", "Oosterhout"],
+        ["loneliness", "food_bank"],
+        "Donderdag 17:30",
+        "Kerkzaal Valburg",
+        "€ 3,50",
+    ),
+    (
+        "Wandelclub De Linge",
+        "club",
+        ["Driel", "Heteren"],
+        ["loneliness", "daytime_activities"],
+        "Zaterdag 9:30",
+        "Start bij de kerk",
+        "Gratis",
+    ),
+    (
+        "Thuisadministratie-maatjes",
+        "service",
+        ["Elst", "Valburg", "Oosterhout", "Slijk-Ewijk"],
+        ["finances", "debts"],
+        "Op afspraak",
+        "Bij de inwoner thuis",
+        "Gratis",
+    ),
+    (
+        "Mantelzorgcafé",
+        "activity",
+        ["Zetten", "Andelst"],
+        ["informal_care"],
+        "Eerste maandag van de maand",
+        "Bibliotheek Zetten",
+        "Gratis",
+    ),
+]

@@ -64,6 +64,7 @@ class CaseFile:
     can_change: bool
     can_close: bool
     can_reopen: bool
+    referrals: list = ()
 
     @property
     def responsible(self) -> CaseMembership | None:
@@ -100,7 +101,15 @@ def case_file(*, user: User, case_id: int, log: bool = True) -> CaseFile:
     allowed = {
         action for action in (CaseAction.CHANGE_FILE, CaseAction.CLOSE, CaseAction.REOPEN) if can(user, action, case)
     }
+    from cases.slice import SliceReferral
+    from socialmap.models import Referral
+
+    referrals = [
+        SliceReferral(id=r.pk, offer_name=r.offer.name, outcome=r.outcome)
+        for r in Referral.objects.filter(case=case).select_related("offer")
+    ]
     return CaseFile(
+        referrals=referrals,
         case=case,
         memberships=memberships,
         consents=list(case.consents.select_related("asked_by", "withdrawn_by")),

@@ -58,6 +58,11 @@ OWN_AGREEMENT_FIELDS = {
     "due_on": "know by when",
     "done_at": "know whether it is done",
 }
+REFERRAL_FIELDS = {
+    "id": "record how it went",
+    "offer__name": "know which local offer the resident was referred to (R12)",
+    "outcome": "follow the referral up",
+}
 OWN_VISIT_FIELDS = {
     "id": "correct one's own visit",
     "visited_on": "see one's own visits",
@@ -101,6 +106,19 @@ class OwnVisit:
 
 
 @dataclass(frozen=True)
+class SliceReferral:
+    id: int
+    offer_name: str
+    outcome: str
+
+    @property
+    def outcome_label(self) -> str:
+        from socialmap.models import ReferralOutcome
+
+        return ReferralOutcome(self.outcome).label
+
+
+@dataclass(frozen=True)
 class CaseSlice:
     id: int
     status: str
@@ -118,6 +136,7 @@ class CaseSlice:
     journal: tuple[SharedJournalEntry, ...] = ()
     my_agreements: tuple[OwnAgreement, ...] = ()
     my_visits: tuple[OwnVisit, ...] = ()
+    referrals: tuple[SliceReferral, ...] = ()
 
     @property
     def reference(self) -> str:
@@ -162,11 +181,18 @@ def build_slices(cases: QuerySet[Case], *, with_journal: bool = False, viewer=No
             )
     agreements: dict[int, list[OwnAgreement]] = {}
     visits: dict[int, list[OwnVisit]] = {}
+    referrals: dict[int, list[SliceReferral]] = {}
     if with_journal and viewer is not None:
         for row in Agreement.objects.filter(case_id__in=ids, assignee=viewer).values("case_id", *OWN_AGREEMENT_FIELDS):
             agreements.setdefault(row.pop("case_id"), []).append(OwnAgreement(**row))
         for row in HomeVisit.objects.filter(case_id__in=ids, visitor=viewer).values("case_id", *OWN_VISIT_FIELDS):
             visits.setdefault(row.pop("case_id"), []).append(OwnVisit(**row))
+        from socialmap.models import Referral
+
+        for row in Referral.objects.filter(case_id__in=ids).values("case_id", *REFERRAL_FIELDS):
+            referrals.setdefault(row["case_id"], []).append(
+                SliceReferral(id=row["id"], offer_name=row["offer__name"], outcome=row["outcome"])
+            )
     return [
         CaseSlice(
             id=row["id"],
@@ -188,6 +214,7 @@ def build_slices(cases: QuerySet[Case], *, with_journal: bool = False, viewer=No
             journal=tuple(journal.get(row["id"], [])),
             my_agreements=tuple(agreements.get(row["id"], [])),
             my_visits=tuple(visits.get(row["id"], [])),
+            referrals=tuple(referrals.get(row["id"], [])),
         )
         for row in rows
     ]

@@ -13,7 +13,8 @@ import pytest
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
-SOURCES = ["manage.py", "wijkteam", "accounts", "cases", "volunteers", "privacy", "templates", "locale"]
+APPS = sorted(path.parent.name for path in BASE.glob("*/apps.py"))
+SOURCES = ["manage.py", "wijkteam", "templates", "locale", *[app for app in APPS if app != "wijkteam"]]
 
 
 def parse_po(path: Path) -> list[dict]:

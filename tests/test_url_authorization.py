@@ -83,6 +83,13 @@ TABLE = {
     "accounts:mfa_verify": ("get", (302, 302, 302, 302, 302, 302, 302)),
     "accounts:mfa_setup": ("get", (302, 200, 200, 200, 200, 200, 200)),
     "set_language": ("post", (302, 302, 302, 302, 302, 302, 302)),
+    "socialmap:offers":         ("get",  (302, 200, 200, 200, 404, 404, 404)),
+    "socialmap:offer_new":      ("get",  (302, 200, 200, 200, 404, 404, 404)),
+    "socialmap:offer":          ("get",  (302, 200, 200, 200, 404, 404, 404)),
+    "socialmap:referral_new":   ("post", (302, 302, 404, 302, 404, 404, 404)),
+    "socialmap:referral_outcome": ("post", (302, 302, 404, 302, 404, 404, 404)),
+    "socialmap:signals":        ("get",  (302, 200, 200, 200, 404, 404, 404)),
+    "socialmap:signal_advance": ("post", (302, 302, 302, 404, 404, 404, 404)),
     "privacy:access_log":       ("get",  (302, 404, 404, 404, 404, 404, 200)),
     "privacy:residents":        ("get",  (302, 404, 404, 404, 404, 404, 200)),
     "privacy:resident":         ("get",  (302, 404, 404, 404, 404, 404, 200)),
@@ -115,6 +122,10 @@ def _args(name: str, world: dict) -> list:
         "coordination:shift_swap": [world["shift"].pk],
         "calendar_feed": [world["feed"].token],
         "privacy:resident": [case.resident_id],
+        "socialmap:offer": [world["offer"].pk],
+        "socialmap:referral_new": [case.pk],
+        "socialmap:referral_outcome": [world["referral"].pk],
+        "socialmap:signal_advance": [world["signal"].pk],
         "privacy:export": [case.resident_id, "html"],
         "privacy:act": [case.resident_id, "object"],
     }.get(name, [case.pk] if name.startswith(("cases:", "volunteers:my_case")) and name in CASE_URLS else [])
@@ -170,6 +181,21 @@ def _coordination_world(case, coordinator) -> dict:
     }
 
 
+def _social_map_world(case) -> dict:
+    from socialmap import services as map_services
+
+    offer = map_services.offer_save(
+        actor=case.responsible, villages=[case.resident.village], name="Koffie", kind="activity"
+    )
+    return {
+        "offer": offer,
+        "referral": map_services.referral_make(actor=case.responsible, case=case, offer=offer),
+        "signal": map_services.signal_record(
+            actor=case.volunteer, village=case.resident.village, theme="t", description="d"
+        ),
+    }
+
+
 @pytest.fixture
 def world():
     import datetime
@@ -194,6 +220,7 @@ def world():
         "open_question": CaseFactory(resident=ResidentFactory(village=case.resident.village), consented=True),
         "alarm": services.alarm_raise(actor=case.volunteer, case=case, note="zwaar"),
         **_coordination_world(case, coordinator),
+        **_social_map_world(case),
         "case": case,
         "anonymous": None,
         "professional": case.responsible,

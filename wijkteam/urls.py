@@ -13,6 +13,7 @@ urlpatterns = [
     path("vrijwillig/", include("volunteers.urls")),
     path("coordinatie/", include("volunteers.urls_coordination")),
     path("privacy/", include("privacy.urls")),
+    path("sociale-kaart/", include("socialmap.urls")),
     path("mijn-rooster/", my_calendar, name="my_calendar"),
     path("agenda/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("taal/", set_language, name="set_language"),

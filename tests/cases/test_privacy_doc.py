@@ -6,7 +6,8 @@ from pathlib import Path
 from django.conf import settings
 
 from cases.models import Case, CaseMembership, JournalEntry
-from cases.slice import CASE_FIELDS, DOMAIN_FIELDS, JOURNAL_FIELDS, RESIDENT_FIELDS, RESPONSIBLE_FIELDS
+from cases.slice import CASE_FIELDS, DOMAIN_FIELDS, JOURNAL_FIELDS, REFERRAL_FIELDS, RESIDENT_FIELDS, RESPONSIBLE_FIELDS
+from socialmap.models import Referral
 
 ROW = re.compile(r"^\| `(?P<field>\w+\.\w+)` \| (?P<p>[^|]+) \| (?P<v>[^|]+) \|")
 
@@ -30,5 +31,6 @@ def test_volunteer_column_matches_the_allow_list():
     allowed = {_model_field(Case, path) for path in (*CASE_FIELDS, *RESIDENT_FIELDS, *DOMAIN_FIELDS)}
     allowed |= {_model_field(CaseMembership, path) for path in RESPONSIBLE_FIELDS}
     allowed |= {_model_field(JournalEntry, path) for path in JOURNAL_FIELDS}
+    allowed |= {_model_field(Referral, path) for path in REFERRAL_FIELDS}
 
     assert _documented_volunteer_fields() == allowed

@@ -199,3 +199,38 @@ def test_privacy_officer_pages_and_a_right_of_access_export(browser_session):
     walk.visit("export", f"/privacy/inwoners/{resident.pk}/inzage.html", NL("Overview of personal data"))
     walk.finish()
     expect(page.locator("main")).to_contain_text(case.request_for_help[:30])
+
+
+def test_volunteer_refers_a_resident_from_a_visit_to_the_social_map(browser_session):
+    """Journey [7]: on a phone, volunteer staff log a visit and refer the resident to a local
+    offer; the social map and the signals pages pass axe in Dutch."""
+    from socialmap.models import Referral
+    from tests.e2e.conftest import NL, PageWalk
+
+    page = browser_session.new_page(PHONE)
+    login(page, "volunteer")
+    walk = PageWalk(page, "volunteer")
+    walk.visit("social-map", "/sociale-kaart/", NL("Social map"))
+    walk.visit("signals", "/sociale-kaart/signalen/", NL("Collective signals"))
+    walk.finish()
+
+    page.goto("/vrijwillig/casussen/")
+    page.locator(".case-card__title a").first.click()
+    page.wait_for_url(re.compile(r"/vrijwillig/casussen/\d+/$"))
+    case_pk = int(re.search(r"/casussen/(\d+)/", page.url).group(1))
+    page.locator("a.button--primary").first.click()
+    page.fill("#id_duration_minutes", "45")
+    page.locator("input[name=activities][value=referral]").check()
+    page.fill("#id_summary", "Samen gekeken naar activiteiten in het dorp.")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/vrijwillig/casussen/{case_pk}/$"))
+
+    from socialmap.models import Offer
+
+    page.select_option(f"#offer-{case_pk}", value=str(Offer.objects.get(name="Samen eten in Valburg").pk))
+    page.locator("#referrals-h ~ form.inline-form button[type=submit]").click()
+    expect(page.locator(".alert--success")).to_be_visible()
+    expect(page.locator("#referrals-h").locator("xpath=..")).to_contain_text("Samen eten")
+    referral = Referral.objects.filter(case_id=case_pk, offer__name__startswith="Samen eten").get()
+    assert referral.visit is not None
+    screenshot(page, "volunteer", "journey-referral")

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cases",
     "volunteers",
     "privacy",
+    "socialmap",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.roles",
+                "accounts.context_processors.social_map",
             ],
         },
     },

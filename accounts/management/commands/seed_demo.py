@@ -110,6 +110,40 @@ class Command(BaseCommand):
 
         self._seed_cases(teams, villages, professionals, volunteers)
         self._seed_coordination(municipality, teams, villages, professionals, volunteers, coordinator)
+        self._seed_social_map(villages, professionals, volunteers)
+
+    def _seed_social_map(self, villages, professionals, volunteers) -> None:
+        from cases.models import Case, Topic
+        from cases.permissions import CaseAction, cases_for
+        from socialmap import services as map_services
+
+        offers = {}
+        for name, kind, village_names, topics, when, where, cost in demo.OFFERS:
+            offers[name] = map_services.offer_save(
+                actor=volunteers["volunteer"],
+                villages=[villages[v] for v in village_names],
+                topics=Topic.objects.filter(code__in=topics),
+                name=name,
+                kind=kind,
+                when=when,
+                where=where,
+                cost=cost,
+                description="Voor iedereen uit de kern; aanmelden is niet nodig.",
+            )
+        case = cases_for(volunteers["volunteer"], CaseAction.LOG_VISIT).order_by("pk").first()
+        if case is not None:
+            map_services.referral_make(
+                actor=volunteers["volunteer"],
+                case=Case.objects.get(pk=case.pk),
+                offer=offers["Koffieochtend in het Dorpshuis"],
+            )
+        map_services.signal_record(
+            actor=volunteers["volunteer"],
+            village=villages["Elst"],
+            theme="Geen ontmoetingsplek in de wijk Lienden",
+            description="Ouderen zeggen dat er sinds de sluiting van de buurtsuper geen plek is om elkaar te zien.",
+            source="Huisbezoeken en koffieochtend",
+        )
 
     def _seed_coordination(self, municipality, teams, villages, professionals, volunteers, coordinator) -> None:
         """Walk-in hours with this week's shifts, an allowance arrangement, limits, a check-in."""

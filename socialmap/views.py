@@ -1,0 +1,146 @@
+"""The social map (R12), referrals from a case or a visit, and collective signals (R13).
+For professionals and volunteer staff; anyone else gets 404."""
+
+from functools import wraps
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.roles import Role, has_role
+from cases.models import Case
+from cases.permissions import CaseAction, cases_for
+
+from . import selectors, services
+from .forms import OfferForm, OfferSearchForm, ReferralForm, ReferralOutcomeForm, SignalForm
+from .models import Offer, Referral
+
+
+def staff_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not selectors.may_use_social_map(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _offers(request):
+    return Offer.objects.filter(villages__in=selectors.staff_municipality_villages(request.user)).distinct()
+
+
+@staff_required
+def offer_list(request):
+    villages = selectors.staff_municipality_villages(request.user)
+    form = OfferSearchForm(request.GET or None, villages=villages)
+    filters = form.cleaned_data if form.is_valid() else {}
+    offers = selectors.offer_search(
+        user=request.user,
+        village=filters["village"].pk if filters.get("village") else None,
+        topic=filters.get("topic", ""),
+        query=filters.get("q", ""),
+    )
+    return render(request, "socialmap/offer_list.html", {"form": form, "offers": offers})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def offer_edit(request, pk: int | None = None):
+    offer = get_object_or_404(_offers(request), pk=pk) if pk else None
+    form = OfferForm(request.POST or None, instance=offer, villages=selectors.staff_municipality_villages(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        relations = {name: data.pop(name) for name in ("villages", "domains", "topics")}
+        try:
+            saved = services.offer_save(actor=request.user, offer=offer, **relations, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The offer is saved."))
+            return redirect("socialmap:offer", pk=saved.pk)
+    history = []
+    if offer is not None:
+        history = LogEntry.objects.get_for_object(offer).select_related("actor").order_by("-timestamp")[:30]
+    return render(request, "socialmap/offer_form.html", {"form": form, "offer": offer, "history": history})
+
+
+@staff_required
+@require_POST
+def referral_new(request, case_pk: int):
+    """Refer from the case file (professional) or from the slice / a visit (volunteer staff)."""
+    scope = cases_for(request.user, CaseAction.CHANGE_FILE) | cases_for(request.user, CaseAction.LOG_VISIT)
+    case = get_object_or_404(Case.objects.filter(pk__in=scope.values("pk")), pk=case_pk)
+    form = ReferralForm(request.POST, offers=_offers(request).filter(active=True))
+    back = _back(request, case)
+    if form.is_valid():
+        visit = case.home_visits.filter(pk=request.POST.get("visit") or 0, visitor=request.user).first()
+        try:
+            services.referral_make(actor=request.user, case=case, offer=form.cleaned_data["offer"], visit=visit)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(
+                request, _("The referral to %(offer)s is recorded.") % {"offer": form.cleaned_data["offer"]}
+            )
+    else:
+        messages.error(request, _("Choose an offer from the social map."))
+    return redirect(back)
+
+
+@staff_required
+@require_POST
+def referral_outcome(request, pk: int):
+    scope = cases_for(request.user, CaseAction.CHANGE_FILE) | cases_for(request.user, CaseAction.LOG_VISIT)
+    referral = get_object_or_404(Referral.objects.filter(case__in=scope.values("pk")), pk=pk)
+    form = ReferralOutcomeForm(request.POST)
+    if form.is_valid():
+        services.referral_outcome(actor=request.user, referral=referral, **form.cleaned_data)
+        messages.success(request, _("Saved how the referral went."))
+    return redirect(_back(request, referral.case))
+
+
+def _back(request, case: Case) -> str:
+    if has_role(request.user, Role.PROFESSIONAL):
+        return reverse("cases:detail", args=[case.pk]) + "#referrals-h"
+    return reverse("volunteers:my_case", args=[case.pk])
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def signals(request):
+    villages = selectors.staff_municipality_villages(request.user)
+    form = SignalForm(request.POST or None, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        services.signal_record(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Thank you: the signal is recorded and goes to the professionals."))
+        return redirect("socialmap:signals")
+    return render(
+        request,
+        "socialmap/signals.html",
+        {"form": form, "signals": selectors.signals_for(request.user), "offers": _offers(request).filter(active=True)},
+    )
+
+
+@staff_required
+@require_POST
+def signal_advance(request, pk: int):
+    signal = get_object_or_404(selectors.signals_for(request.user), pk=pk)
+    offers = _offers(request).filter(pk__in=[v for v in request.POST.getlist("offers") if v.isdigit()])
+    try:
+        services.signal_advance(actor=request.user, signal=signal, offers=offers)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("The signal is updated."))
+    return redirect("socialmap:signals")
+
+
+def offer_detail(request, pk: int):
+    return offer_edit(request, pk=pk)

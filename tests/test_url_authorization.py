@@ -90,6 +90,7 @@ TABLE = {
     "socialmap:referral_outcome": ("post", (302, 302, 404, 302, 404, 404, 404)),
     "socialmap:signals":        ("get",  (302, 200, 200, 200, 404, 404, 404)),
     "socialmap:signal_advance": ("post", (302, 302, 302, 404, 404, 404, 404)),
+    "reports":                  ("get",  (302, 200, 200, 404, 200, 404, 404)),
     "privacy:access_log":       ("get",  (302, 404, 404, 404, 404, 404, 200)),
     "privacy:residents":        ("get",  (302, 404, 404, 404, 404, 404, 200)),
     "privacy:resident":         ("get",  (302, 404, 404, 404, 404, 404, 200)),

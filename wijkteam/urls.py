@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts.views import home
+from reports.views import report
 from volunteers.views_calendar import calendar_feed, my_calendar
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("coordinatie/", include("volunteers.urls_coordination")),
     path("privacy/", include("privacy.urls")),
     path("sociale-kaart/", include("socialmap.urls")),
+    path("rapportages/", report, name="reports"),
     path("mijn-rooster/", my_calendar, name="my_calendar"),
     path("agenda/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("taal/", set_language, name="set_language"),

@@ -234,3 +234,19 @@ def test_volunteer_refers_a_resident_from_a_visit_to_the_social_map(browser_sess
     referral = Referral.objects.filter(case_id=case_pk, offer__name__startswith="Samen eten").get()
     assert referral.visit is not None
     screenshot(page, "volunteer", "journey-referral")
+
+
+def test_reports_with_charts_for_a_professional_and_a_coordinator(browser_session):
+    """Journey [7]: reports with their charts (SVG made by the app), for a professional (exact
+    numbers) and a coordinator (numbers below 5 shown as <5)."""
+    from tests.e2e.conftest import NL, PageWalk
+
+    for username in ("professional", "coordinator"):
+        page = browser_session.new_page()
+        login(page, username)
+        walk = PageWalk(page, username)
+        walk.visit("reports", "/rapportages/", NL("Reports"))
+        walk.finish()
+        expect(page.locator("svg.chart").first).to_be_visible()
+        if username == "coordinator":
+            expect(page.locator("main")).to_contain_text("<5")

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "volunteers",
     "privacy",
     "socialmap",
+    "reports",
 ]
 
 MIDDLEWARE = [

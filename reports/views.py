@@ -1,0 +1,57 @@
+"""Reports with charts rendered by the app itself (SVG, no third-party service), for the
+teams the reader works in or coordinates; CSV export. Anyone else gets 404."""
+
+import csv
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import selectors
+
+
+def _day(value: str | None, default: datetime.date) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+@login_required
+def report(request):
+    teams = selectors.report_teams(request.user)
+    if not teams.exists():
+        raise Http404
+    today = timezone.localdate()
+    start = _day(request.GET.get("van"), today - datetime.timedelta(weeks=12))
+    end = _day(request.GET.get("tot"), today)
+    if end < start or (end - start).days > 3 * 366:
+        start, end = today - datetime.timedelta(weeks=12), today
+    chosen = teams.filter(pk=request.GET.get("team")) if (request.GET.get("team") or "").isdigit() else teams
+    if not chosen.exists():
+        chosen = teams
+    data = selectors.build_report(user=request.user, teams=chosen, start=start, end=end)
+    if request.GET.get("formaat") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="rapportage-{start}-{end}.csv"'
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([_("Report"), _("Item"), _("Value")])
+        for table in data["tables"]:
+            for row in table.rows:
+                writer.writerow([table.title, row.label, row.shown])
+        return response
+    return render(
+        request,
+        "reports/report.html",
+        {
+            **data,
+            "teams": teams,
+            "chosen_team": request.GET.get("team", ""),
+            "start": start,
+            "end": end,
+            "query": request.GET.urlencode(),
+        },
+    )

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements/dev.txt | cut -c1-12)
 
-.PHONY: install messages run test lint format bench clean
+.PHONY: install messages run test lint format bench loadtest clean
 
 $(STAMP): requirements/dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ run: install
 
 test: install
 	scripts/run-tests
+
+# Performance at municipal scale (docs/performance.md): PostgreSQL's server must be installed.
+bench: install
+	scripts/bench
+
+loadtest: install
+	scripts/loadtest
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -23,7 +23,7 @@ import enum
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 
 from accounts.roles import Role, user_roles
 
@@ -67,24 +67,48 @@ def cases_for(user, action: CaseAction, queryset: QuerySet[Case] | None = None) 
     queryset = Case.objects.all() if queryset is None else queryset
     if not _passes_gates(user, action):
         return queryset.none()
-    user_grant = CaseUserObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), user=user, permission__codename=action.codename
-    )
-    group_grant = CaseGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"),
-        group__in=user.groups.all(),
-        permission__codename=action.codename,
-    )
+    return queryset.filter(_grant_condition(user, action))
+
+
+def _grant_condition(user, action: CaseAction) -> Q:
+    """``pk IN (cases granted to the user) OR pk IN (cases granted to the user's groups)``.
+
+    Membership in two id sets read from the direct-FK grant tables by their unique indexes
+    (owner, permission, case), which PostgreSQL hashes once per query; not a correlated lookup
+    per case row, which made a list walk every case of the municipality (docs/performance.md).
+    """
+    permission = {"permission__codename": action.codename, "permission__content_type__app_label": "cases"}
+    user_cases = CaseUserObjectPermission.objects.filter(user=user, **permission).values("content_object_id")
     if action.role is Role.VOLUNTEER_STAFF:
         # Volunteers never hold group grants: their access is personal, per assignment; and
         # never to a resident who restricted processing (also when a grant was left behind).
-        return queryset.filter(Exists(user_grant), resident__restricted_at__isnull=True)
-    return queryset.filter(Exists(user_grant) | Exists(group_grant))
+        return Q(pk__in=user_cases, resident__restricted_at__isnull=True)
+    group_ids = user.groups.through.objects.filter(user=user).values("group_id")
+    group_cases = CaseGroupObjectPermission.objects.filter(group_id__in=group_ids, **permission).values(
+        "content_object_id"
+    )
+    return Q(pk__in=user_cases) | Q(pk__in=group_cases)
 
 
 def can(user, action: CaseAction, case: Case) -> bool:
     """May ``user`` do ``action`` to ``case``? The same query as :func:`cases_for`."""
     return cases_for(user, action).filter(pk=case.pk).exists()
+
+
+def allowed_actions(user, case: Case, actions) -> set[CaseAction]:
+    """Which of ``actions`` ``user`` may do to ``case``: :func:`can` for each, in one query."""
+    checks = {action.name: _grant_condition(user, action) for action in actions if _passes_gates(user, action)}
+    if not checks:
+        return set()
+    row = (
+        Case.objects.filter(pk=case.pk)
+        .annotate(
+            **{name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in checks.items()}
+        )
+        .values(*checks)
+        .first()
+    )
+    return {CaseAction[name] for name, allowed in (row or {}).items() if allowed}
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -153,32 +177,68 @@ class Drift:
         self.removed.extend(other.removed)
 
 
-def desired_grants(case: Case) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
-    """The (user_id, codename) and (group_id, codename) grants the facts call for."""
-    from accounts.models import Team
+@dataclass(frozen=True)
+class MemberFact:
+    """One open membership as the grant rule needs it."""
 
-    closed = case.status == CaseStatus.CLOSED
-    restricted = Resident.objects.filter(pk=case.resident_id, restricted_at__isnull=False).exists()
+    user_id: int
+    role: str
+    account_active: bool
+    volunteer_screened: bool = False  # only read for volunteer staff
+
+
+def grants_from_facts(
+    *,
+    closed: bool,
+    restricted: bool,
+    consent_allows_volunteer: bool,
+    group_id: int,
+    members: list[MemberFact],
+) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
+    """The rule itself, on plain facts: (user_id, codename) and (group_id, codename) grants.
+
+    :func:`desired_grants` feeds it one case from the database; ``seed_scale`` feeds it the
+    facts it generates, so scale data holds exactly the grants the services would derive.
+    """
     professional_codenames = PROFESSIONAL_CLOSED if closed else PROFESSIONAL_OPEN
     if restricted:  # art. 18: the file is read-only, and hidden from volunteer staff
         professional_codenames = ("view_case",)
-
-    group_id = Team.objects.filter(pk=case.team_id).values_list("professionals_group_id", flat=True).get()
     group_grants = {(group_id, codename) for codename in professional_codenames}
-
     user_grants: set[tuple[int, str]] = set()
-    open_memberships = CaseMembership.objects.filter(case=case, ended_at__isnull=True).select_related("user")
-    consent = current_consent(case)
-    volunteers_allowed = not closed and not restricted and consent is not None and consent.allows_volunteer
-    for membership in open_memberships:
-        member = membership.user
-        if not member.is_active:
+    volunteers_allowed = not closed and not restricted and consent_allows_volunteer
+    for member in members:
+        if not member.account_active:
             continue
-        if membership.role in (MembershipRole.RESPONSIBLE, MembershipRole.PROFESSIONAL):
-            user_grants.update((member.pk, codename) for codename in professional_codenames)
-        elif membership.role == MembershipRole.VOLUNTEER and volunteers_allowed and volunteer_may_hold_access(member):
-            user_grants.update((member.pk, codename) for codename in VOLUNTEER_SLICE)
+        if member.role in (MembershipRole.RESPONSIBLE, MembershipRole.PROFESSIONAL):
+            user_grants.update((member.user_id, codename) for codename in professional_codenames)
+        elif member.role == MembershipRole.VOLUNTEER and volunteers_allowed and member.volunteer_screened:
+            user_grants.update((member.user_id, codename) for codename in VOLUNTEER_SLICE)
     return user_grants, group_grants
+
+
+def desired_grants(case: Case) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
+    """The (user_id, codename) and (group_id, codename) grants the facts of ``case`` call for."""
+    from accounts.models import Team
+
+    consent = current_consent(case)
+    members = [
+        MemberFact(
+            user_id=membership.user_id,
+            role=membership.role,
+            account_active=membership.user.is_active,
+            volunteer_screened=membership.role == MembershipRole.VOLUNTEER
+            and membership.user.is_active
+            and volunteer_may_hold_access(membership.user),
+        )
+        for membership in CaseMembership.objects.filter(case=case, ended_at__isnull=True).select_related("user")
+    ]
+    return grants_from_facts(
+        closed=case.status == CaseStatus.CLOSED,
+        restricted=Resident.objects.filter(pk=case.resident_id, restricted_at__isnull=False).exists(),
+        consent_allows_volunteer=consent is not None and consent.allows_volunteer,
+        group_id=Team.objects.filter(pk=case.team_id).values_list("professionals_group_id", flat=True).get(),
+        members=members,
+    )
 
 
 def current_consent(case: Case) -> VolunteerConsent | None:

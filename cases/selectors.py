@@ -35,7 +35,14 @@ from .models import (
     Resident,
     VolunteerConsent,
 )
-from .permissions import CaseAction, can, cases_for, current_consent, open_question_cases, visible_cases
+from .permissions import (
+    CaseAction,
+    allowed_actions,
+    cases_for,
+    current_consent,
+    open_question_cases,
+    visible_cases,
+)
 from .slice import CaseSlice, build_slices
 
 
@@ -98,9 +105,7 @@ def case_file(*, user: User, case_id: int, log: bool = True) -> CaseFile:
         log_access(actor=user, instance=case, view="case_file")
     memberships = list(case.memberships.select_related("user").order_by("ended_at", "role", "started_at"))
     history = case_history(case)
-    allowed = {
-        action for action in (CaseAction.CHANGE_FILE, CaseAction.CLOSE, CaseAction.REOPEN) if can(user, action, case)
-    }
+    allowed = allowed_actions(user, case, (CaseAction.CHANGE_FILE, CaseAction.CLOSE, CaseAction.REOPEN))
     from cases.slice import SliceReferral
     from socialmap.models import Referral
 
@@ -210,7 +215,8 @@ def residents_for(user: User) -> QuerySet[Resident]:
     if not has_role(user, Role.PROFESSIONAL):
         return Resident.objects.none()
     team_ids = ProfessionalProfile.objects.filter(user=user).values("team_id")
-    return Resident.objects.filter(Q(village__team_id__in=team_ids) | Q(cases__in=visible_cases(user))).distinct()
+    readable_case = visible_cases(user).filter(resident=OuterRef("pk"))
+    return Resident.objects.filter(Q(village__team_id__in=team_ids) | Q(Exists(readable_case)))
 
 
 def matching_residents(residents: QuerySet[Resident], query: str) -> QuerySet[Resident]:

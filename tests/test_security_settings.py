@@ -64,4 +64,28 @@ def test_check_deploy_reports_nothing_under_production_settings():
 
 def test_session_expires_after_thirty_idle_minutes():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_REFRESH_SECONDS <= 60
+
+
+def test_activity_renews_the_session_at_most_once_a_minute(client, django_user_model, monkeypatch):
+    """Each request within the minute keeps the expiry; the first after it pushes it 30 minutes on."""
+    import time
+    import types
+
+    from django.contrib.sessions.models import Session
+
+    user = django_user_model.objects.create_user("idle-check", password="Een-lang-wachtwoord-1")
+    client.login(username="idle-check", password="Een-lang-wachtwoord-1")
+    clock = [time.time()]
+    monkeypatch.setattr("wijkteam.middleware.time", types.SimpleNamespace(time=lambda: clock[0]))
+    client.get("/")
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    clock[0] += 30
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date == first  # no write within the minute
+    clock[0] += 31
+    Session.objects.filter(session_key=key).update(expire_date=first)
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date > first
+    assert user.is_active

@@ -1,5 +1,6 @@
 """Project-wide middleware."""
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -123,3 +124,23 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", self.PERMISSIONS)
         response.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class SessionIdleRefreshMiddleware:
+    """Sessions expire after ``SESSION_COOKIE_AGE`` of inactivity. Instead of writing the session
+    on every request (``SESSION_SAVE_EVERY_REQUEST``: one UPDATE per page), renew its expiry at
+    most once per ``SESSION_REFRESH_SECONDS``: the idle timeout is then exact to within that
+    interval, and most pages write nothing."""
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # modified: saved with a new expiry after the view
+        return self.get_response(request)

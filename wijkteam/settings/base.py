@@ -59,12 +59,14 @@ INSTALLED_APPS = [
     "privacy",
     "socialmap",
     "reports",
+    "perf",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "wijkteam.middleware.SessionIdleRefreshMiddleware",
     "wijkteam.middleware.ExplicitLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,9 +141,11 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
 # after the password before any page (BIO2 5.17.01); see wijkteam.middleware.MFARequiredMiddleware.
 OTP_TOTP_ISSUER = "Wijkteam"
 
-# Sessions expire after inactivity (minutes); every request renews the expiry.
+# Sessions expire after inactivity (minutes). Requests renew the expiry, at most once a minute
+# (wijkteam.middleware.SessionIdleRefreshMiddleware), so most pages do not write the session.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -175,6 +179,9 @@ SYSTEM_ACTOR_USERNAME = env("SYSTEM_ACTOR_USERNAME", "systeem")
 
 # The app's own address, for links in e-mails (sent outside a request).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# seed_scale makes accounts with the published demo password: never in production.
+SCALE_DATA_ALLOWED = False
 
 # How long volunteer staff may correct a home visit they logged (hours).
 VISIT_CORRECTION_HOURS = int(env("VISIT_CORRECTION_HOURS", "72"))

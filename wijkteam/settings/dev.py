@@ -10,3 +10,5 @@ os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(__file__).resolve().pare
 os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
 
 from .base import *  # noqa: F403
+
+SCALE_DATA_ALLOWED = True

@@ -11,6 +11,8 @@ os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBa
 
 from .base import *  # noqa: F403
 
+SCALE_DATA_ALLOWED = True
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 
 # Serve static files from the app folders (no collectstatic before tests), as in development.

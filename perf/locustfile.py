@@ -1,0 +1,161 @@
+"""The load test (scripts/loadtest): professionals, volunteer staff and coordinators of the scale
+data working at once, each a distinct account that logs in through the real login form and
+second step (TOTP from the published demo key), then works with a few seconds between clicks.
+
+Run by scripts/loadtest against gunicorn on loopback; not imported by the app.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import random
+import re
+import threading
+import uuid
+
+from django_otp.oath import totp
+from locust import HttpUser, between, task
+
+from accounts import demo
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+_lock = threading.Lock()
+_numbers = {"p": itertools.count(1), "v": itertools.count(1), "c": itertools.count(1)}
+
+
+def next_account(prefix: str, width: int) -> str:
+    with _lock:
+        return f"{prefix}{next(_numbers[prefix]):0{width}d}"
+
+
+class Staff(HttpUser):
+    abstract = True
+    wait_time = between(1, 4)
+    prefix = ""
+    width = 3
+
+    def on_start(self) -> None:
+        self.username = next_account(self.prefix, self.width)
+        page = self.client.get("/account/inloggen/", name="login")
+        page = self.client.post(
+            "/account/inloggen/",
+            {"username": self.username, "password": demo.PASSWORD, "csrfmiddlewaretoken": self.csrf(page.text)},
+            name="login",
+        )
+        code = f"{totp(bytes.fromhex(demo.totp_key(self.username))):06d}"
+        done = self.client.post(
+            "/account/verificatie/", {"token": code, "csrfmiddlewaretoken": self.csrf(page.text)}, name="second step"
+        )
+        if "/account/" in done.url:
+            raise RuntimeError(f"{self.username} could not log in")
+
+    @staticmethod
+    def csrf(html: str) -> str:
+        match = CSRF.search(html)
+        return match.group(1) if match else ""
+
+
+class Professional(Staff):
+    weight = 25
+    prefix = "p"
+
+    @task(5)
+    def case_list(self) -> None:
+        filters = ["", "?status=active", "?domain=money", "?sort=quiet", "?urgency=high", "?quiet_weeks=4"]
+        page = self.client.get("/casussen/" + filters[random.randrange(len(filters))], name="team case list")
+        ids = re.findall(r'href="/casussen/(\d+)/"', page.text)
+        if ids:
+            self.client.get(f"/casussen/{ids[len(ids) // 2]}/", name="case file")
+
+    @task(2)
+    def resident_search(self) -> None:
+        word = ["Jansen", "Visser", "Dorpsstraat", "66", "de Vr"][random.randrange(5)]
+        self.client.get(f"/casussen/aanmelden/inwoners/?q={word}", name="resident search")
+
+    @task(2)
+    def meeting(self) -> None:
+        self.client.get("/overleg/", name="weekly meeting")
+
+    @task(1)
+    def journal(self) -> None:
+        page = self.client.get("/casussen/?status=active", name="team case list")
+        ids = re.findall(r'href="/casussen/(\d+)/"', page.text)
+        if not ids:
+            return
+        case = self.client.get(f"/casussen/{ids[0]}/", name="case file")
+        self.client.post(
+            f"/casussen/{ids[0]}/journaal/",
+            {
+                "text": "Telefonisch contact gehad.",
+                "visibility": "professionals",
+                "csrfmiddlewaretoken": self.csrf(case.text),
+            },
+            name="write journal entry",
+        )
+
+    @task(1)
+    def reports(self) -> None:
+        self.client.get("/rapportages/", name="reports")
+
+
+class Volunteer(Staff):
+    weight = 20
+    prefix = "v"
+
+    def on_start(self) -> None:
+        super().on_start()
+        page = self.client.get("/vrijwillig/casussen/", name="my cases")
+        self.cases = re.findall(r'href="/vrijwillig/casussen/(\d+)/"', page.text)
+
+    @task(4)
+    def my_cases(self) -> None:
+        self.client.get("/vrijwillig/casussen/", name="my cases")
+
+    @task(3)
+    def open_case(self) -> None:
+        if self.cases:
+            self.client.get(f"/vrijwillig/casussen/{random.choice(self.cases)}/", name="case slice")
+
+    @task(1)
+    def log_visit(self) -> None:
+        if not self.cases:
+            return
+        case = self.cases[0]
+        form = self.client.get(f"/vrijwillig/casussen/{case}/bezoek/", name="home visit form")
+        self.client.post(
+            f"/vrijwillig/casussen/{case}/bezoek/",
+            {
+                "visited_on": datetime.date.today().isoformat(),
+                "start_time": "10:00",
+                "duration_minutes": "60",
+                "company": "alone",
+                "activities": ["conversation"],
+                "summary": "Samen de post doorgenomen.",
+                "submission_key": str(uuid.uuid4()),
+                "csrfmiddlewaretoken": self.csrf(form.text),
+            },
+            name="log home visit",
+        )
+
+    @task(1)
+    def board(self) -> None:
+        self.client.get("/vrijwillig/open-vragen/", name="open questions")
+
+
+class Coordinator(Staff):
+    weight = 5
+    prefix = "c"
+    width = 2
+
+    @task(3)
+    def roster(self) -> None:
+        self.client.get("/coordinatie/rooster/", name="roster week")
+
+    @task(2)
+    def dashboard(self) -> None:
+        self.client.get("/coordinatie/", name="coordination dashboard")
+
+    @task(1)
+    def reports(self) -> None:
+        self.client.get("/rapportages/", name="reports")

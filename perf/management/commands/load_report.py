@@ -1,0 +1,62 @@
+"""Summarise locust's statistics (scripts/loadtest) and check the load-test targets."""
+
+import csv
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+MAX_P95_MS = 250
+
+
+class Command(BaseCommand):
+    help = "Print throughput, p95 and errors per request of a locust run; fail when a target is missed."
+
+    def add_arguments(self, parser):
+        parser.add_argument("stats", help="locust's *_stats.csv")
+        parser.add_argument("--users", type=int, required=True)
+        parser.add_argument("--duration", required=True)
+        parser.add_argument("--size", required=True)
+        parser.add_argument("--json", dest="json_path")
+
+    def handle(self, *args, stats, users, duration, size, json_path, **options):
+        with Path(stats).open(newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        if not rows:
+            raise CommandError(f"{stats} holds no requests: did the load test run?")
+        table = [
+            {
+                "name": row["Name"],
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                "per_second": round(float(row["Requests/s"]), 1),
+                "p50_ms": float(row["50%"] or 0),
+                "p95_ms": float(row["95%"] or 0),
+                "max_ms": round(float(row["Max Response Time"] or 0)),
+            }
+            for row in rows
+        ]
+        self.stdout.write(f"Load test: {users} users for {duration} on {size} data")
+        self.stdout.write(f"{'request':<26} {'count':>7} {'errors':>6} {'req/s':>6} {'p50':>6} {'p95':>6} {'max':>6}")
+        for row in table:
+            self.stdout.write(
+                f"{row['name']:<26} {row['requests']:>7} {row['failures']:>6} {row['per_second']:>6} "
+                f"{row['p50_ms']:>6.0f} {row['p95_ms']:>6.0f} {row['max_ms']:>6}"
+            )
+        total = next(row for row in table if row["name"] == "Aggregated")
+        missed = []
+        if total["failures"]:
+            missed.append(f"{total['failures']} errors")
+        if total["p95_ms"] > MAX_P95_MS:
+            missed.append(f"p95 {total['p95_ms']:.0f} ms over {MAX_P95_MS} ms")
+        if json_path:
+            Path(json_path).write_text(
+                json.dumps(
+                    {"users": users, "duration": duration, "size": size, "table": table, "missed": missed}, indent=2
+                )
+            )
+        if missed:
+            raise CommandError("Load-test target missed: " + "; ".join(missed))
+        self.stdout.write(
+            self.style.SUCCESS(f"Targets met: no errors, p95 {total['p95_ms']:.0f} ms ≤ {MAX_P95_MS} ms.")
+        )

@@ -1,0 +1,92 @@
+"""seed_scale: the bulk-written scale data follows the app's rules, and its grants are exactly
+what the services derive (sync_case_permissions finds nothing to change)."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from accounts import demo
+from cases.constants import CaseStatus, ConsentAnswer, MembershipRole
+from cases.models import Case, CaseMembership, CaseUserObjectPermission, HomeVisit, JournalEntry, VolunteerConsent
+from cases.permissions import CaseAction, cases_for, current_consent, sync_case_permissions
+from perf.scale import MUNICIPALITY, SIZES
+from volunteers.models import VolunteerStaff
+
+
+@pytest.fixture
+def scale_xs(settings):
+    settings.SCALE_DATA_ALLOWED = True
+    call_command("seed_scale", "--size", "XS", stdout=io.StringIO())
+
+
+def test_counts_follow_the_size(scale_xs):
+    size = SIZES["XS"]
+    assert Case.objects.count() == size.cases
+    # per-case counts are drawn around the target, so the totals land near it
+    assert 0.7 * size.journal_entries <= JournalEntry.objects.count() <= 1.3 * size.journal_entries
+    assert 0.6 * size.home_visits <= HomeVisit.objects.count() <= 1.4 * size.home_visits
+    assert VolunteerStaff.objects.count() == size.volunteers
+
+
+def test_grants_are_exactly_what_the_services_derive(scale_xs):
+    drifted = [case.pk for case in Case.objects.all() if sync_case_permissions(case)]
+    assert drifted == []
+    assert CaseUserObjectPermission.objects.filter(permission__codename="view_case_slice").exists()
+
+
+def test_facts_follow_the_rules(scale_xs):
+    running = Case.objects.filter(status__in=[CaseStatus.ACTIVE, CaseStatus.ON_HOLD])
+    responsible = running.annotate(
+        n=Count("memberships", filter=Q(memberships__role=MembershipRole.RESPONSIBLE, memberships__ended_at=None))
+    )
+    assert set(responsible.values_list("n", flat=True)) == {1}
+    for membership in CaseMembership.objects.filter(role=MembershipRole.VOLUNTEER).select_related("case"):
+        assert current_consent(membership.case).answer == ConsentAnswer.YES
+        if membership.case.status == CaseStatus.CLOSED:
+            assert membership.ended_at is not None  # closing ends a volunteer's membership
+    closed = Case.objects.filter(status=CaseStatus.CLOSED)
+    assert not closed.filter(Q(outcome="") | Q(closed_at=None) | Q(retention_until=None)).exists()
+    assert not VolunteerConsent.objects.filter(case__status=CaseStatus.NEW).exists()
+
+
+def test_scale_accounts_log_in_and_see_their_slice(scale_xs, client):
+    volunteer = (
+        CaseUserObjectPermission.objects.filter(permission__codename="view_case_slice")
+        .values_list("user__username", flat=True)
+        .first()
+    )
+    assert client.login(username=volunteer, password=demo.PASSWORD)
+    response = client.get(reverse("volunteers:my_cases"))
+    assert response.status_code == 200
+    case = cases_for(response.wsgi_request.user, CaseAction.VIEW_SLICE).first()
+    assert client.get(reverse("volunteers:my_case", args=[case.pk])).status_code == 200
+    client.logout()
+    assert client.login(username="p001", password=demo.PASSWORD)
+    assert client.get(reverse("cases:list")).status_code == 200
+
+
+def test_a_second_run_refuses(scale_xs, settings):
+    with pytest.raises(CommandError, match=MUNICIPALITY):
+        call_command("seed_scale", "--size", "XS")
+
+
+def test_refused_where_scale_data_is_not_allowed(settings):
+    settings.SCALE_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="SCALE_DATA_ALLOWED"):
+        call_command("seed_scale", "--size", "XS")
+
+
+def test_allowed_actions_answers_as_can_for_every_role_and_case(scale_xs):
+    """The case page's one-query answer equals can() for each action, for every account of the
+    scale world (professionals in and outside the team, volunteers, coordinators, privacy officer)."""
+    from accounts.models import User
+    from cases.permissions import allowed_actions, can
+
+    cases = list(Case.objects.order_by("?")[:40])
+    for user in User.objects.exclude(username="systeem"):
+        for case in cases:
+            expected = {action for action in CaseAction if can(user, action, case)}
+            assert allowed_actions(user, case, list(CaseAction)) == expected, (user.username, case.pk)

@@ -22,18 +22,12 @@ def social_map(request: HttpRequest) -> dict:
     from django.utils.functional import SimpleLazyObject
 
     def offers():
-        from socialmap.models import Offer
-        from socialmap.selectors import staff_municipality_villages
+        from socialmap.selectors import referral_offer_choices
 
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return []
-        return list(
-            Offer.objects.filter(active=True, villages__in=staff_municipality_villages(user))
-            .distinct()
-            .prefetch_related("villages")
-            .order_by("name")
-        )
+        return referral_offer_choices(user)
 
     def outcomes():
         from socialmap.models import ReferralOutcome

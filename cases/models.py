@@ -135,6 +135,15 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["team", "status", "-opened_at"], name="case_team_status"),
             models.Index(fields=["team", "last_activity_at"], name="case_team_activity"),
+            # The case list walks one of these in its sort order and stops after a page: open
+            # cases (its default) by opening or by last activity, or one status by either.
+            models.Index(fields=["opened_at", "id"], condition=~Q(status="closed"), name="case_open_opened"),
+            models.Index(fields=["last_activity_at", "id"], condition=~Q(status="closed"), name="case_open_activity"),
+            models.Index(fields=["status", "opened_at", "id"], name="case_status_opened"),
+            models.Index(fields=["status", "last_activity_at", "id"], name="case_status_activity"),
+            models.Index(fields=["team"], condition=Q(flagged_for_meeting=True), name="case_flagged"),  # agenda
+            models.Index(fields=["team", "opened_at"], name="case_team_opened"),  # reports, agenda
+            models.Index(fields=["team", "closed_at"], name="case_team_closed"),  # reports
         ]
 
     def __str__(self) -> str:
@@ -292,6 +301,7 @@ class HomeVisit(CaseChildMixin, models.Model):
         indexes = [
             models.Index(fields=["case", "-visited_on"], name="visit_case_date"),
             models.Index(fields=["visitor", "visited_on"], name="visit_visitor_date"),
+            models.Index(fields=["visited_on"], name="visit_date"),  # reports
         ]
 
     def __str__(self) -> str:

@@ -23,7 +23,7 @@ import enum
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 
 from accounts.roles import Role, user_roles
 
@@ -62,42 +62,57 @@ ALL_CODENAMES = tuple(action.codename for action in CaseAction)
 # --- the answers ----------------------------------------------------------------------------
 
 
-def cases_for(user, action: CaseAction, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
-    """The cases ``user`` may do ``action`` to: grants on the case, behind the live gates."""
+def cases_for(
+    user, action: CaseAction, queryset: QuerySet[Case] | None = None, *, case_id: int | None = None
+) -> QuerySet[Case]:
+    """The cases ``user`` may do ``action`` to: grants on the case, behind the live gates.
+
+    With ``case_id``: only that case (or none), checked against its own grant rows instead of
+    the user's whole set, which is what a single case page needs.
+    """
     queryset = Case.objects.all() if queryset is None else queryset
     if not _passes_gates(user, action):
         return queryset.none()
+    if case_id is not None:
+        return queryset.filter(_grant_condition(user, action, per_case=True), pk=case_id)
     return queryset.filter(_grant_condition(user, action))
 
 
-def _grant_condition(user, action: CaseAction) -> Q:
-    """``pk IN (cases granted to the user) OR pk IN (cases granted to the user's groups)``.
-
-    Membership in two id sets read from the direct-FK grant tables by their unique indexes
-    (owner, permission, case), which PostgreSQL hashes once per query; not a correlated lookup
-    per case row, which made a list walk every case of the municipality (docs/performance.md).
+def _grant_condition(user, action: CaseAction, *, per_case: bool = False) -> Q:
+    """Lists: ``pk IN (cases granted to the user) OR pk IN (cases granted to the user's groups)``,
+    two id sets read from the direct-FK grant tables by their unique indexes (owner, permission,
+    case) and hashed once per query; a correlated lookup per case row made a list walk every
+    case of the municipality (docs/performance.md). One case (``per_case``): ``EXISTS`` on that
+    case's own grant rows, instead of building the whole set to test one id. Same rows, same answer.
     """
     permission = {"permission__codename": action.codename, "permission__content_type__app_label": "cases"}
-    user_cases = CaseUserObjectPermission.objects.filter(user=user, **permission).values("content_object_id")
+    user_grants = CaseUserObjectPermission.objects.filter(user=user, **permission)
+    group_grants = CaseGroupObjectPermission.objects.filter(
+        group_id__in=user.groups.through.objects.filter(user=user).values("group_id"), **permission
+    )
+    if per_case:
+        user_grant = Q(Exists(user_grants.filter(content_object=OuterRef("pk"))))
+        group_grant = Q(Exists(group_grants.filter(content_object=OuterRef("pk"))))
+    else:
+        user_grant = Q(pk__in=user_grants.values("content_object_id"))
+        group_grant = Q(pk__in=group_grants.values("content_object_id"))
     if action.role is Role.VOLUNTEER_STAFF:
         # Volunteers never hold group grants: their access is personal, per assignment; and
         # never to a resident who restricted processing (also when a grant was left behind).
-        return Q(pk__in=user_cases, resident__restricted_at__isnull=True)
-    group_ids = user.groups.through.objects.filter(user=user).values("group_id")
-    group_cases = CaseGroupObjectPermission.objects.filter(group_id__in=group_ids, **permission).values(
-        "content_object_id"
-    )
-    return Q(pk__in=user_cases) | Q(pk__in=group_cases)
+        return user_grant & Q(resident__restricted_at__isnull=True)
+    return user_grant | group_grant
 
 
 def can(user, action: CaseAction, case: Case) -> bool:
     """May ``user`` do ``action`` to ``case``? The same query as :func:`cases_for`."""
-    return cases_for(user, action).filter(pk=case.pk).exists()
+    return cases_for(user, action, case_id=case.pk).exists()
 
 
 def allowed_actions(user, case: Case, actions) -> set[CaseAction]:
     """Which of ``actions`` ``user`` may do to ``case``: :func:`can` for each, in one query."""
-    checks = {action.name: _grant_condition(user, action) for action in actions if _passes_gates(user, action)}
+    checks = {
+        action.name: _grant_condition(user, action, per_case=True) for action in actions if _passes_gates(user, action)
+    }
     if not checks:
         return set()
     row = (

@@ -14,6 +14,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Upper
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -25,9 +26,11 @@ from .audit import log_access
 from .constants import CaseStatus, LifeDomainCode, MembershipRole
 from .models import (
     AgendaReason,
+    Agreement,
     Case,
     CaseInterest,
     CaseMembership,
+    HomeVisit,
     InterestAnswer,
     JournalEntry,
     Meeting,
@@ -93,10 +96,14 @@ def case_file(*, user: User, case_id: int, log: bool = True) -> CaseFile:
     ``log=False`` only for re-rendering a part of a page the user just read and changed.
     """
     case = (
-        visible_cases(user)
+        cases_for(user, CaseAction.VIEW_FILE, case_id=case_id)
         .select_related("resident__village", "team")
-        .prefetch_related("domains", "topics", "home_visits__visitor", "agreements__assignee")
-        .filter(pk=case_id)
+        .prefetch_related(
+            "domains",
+            "topics",
+            Prefetch("home_visits", queryset=HomeVisit.objects.select_related("visitor")),
+            Prefetch("agreements", queryset=Agreement.objects.select_related("assignee")),
+        )
         .first()
     )
     if case is None:
@@ -178,7 +185,7 @@ def volunteer_cases(user: User) -> list[CaseSlice]:
 
 def volunteer_case(*, user: User, case_id: int) -> CaseSlice:
     """One slice, with the journal entries shared with volunteers; logs the read."""
-    scoped = cases_for(user, CaseAction.VIEW_SLICE).filter(pk=case_id)
+    scoped = cases_for(user, CaseAction.VIEW_SLICE, case_id=case_id)
     slices = build_slices(scoped, with_journal=True, viewer=user)
     if not slices:
         raise Http404
@@ -222,26 +229,51 @@ def residents_for(user: User) -> QuerySet[Resident]:
 def matching_residents(residents: QuerySet[Resident], query: str) -> QuerySet[Resident]:
     """Residents matching every word of ``query`` in their name, address or postcode."""
     query = re.sub(r"\b(\d{4})\s+([A-Za-z]{2})\b", r"\1\2", query)  # "6662 CD" is one postcode
-    words = [word for word in query.split() if word][:5]
+    words = _search_terms(query)
     if not words:
         return residents.none()
     for word in words:
         postcode = _normalised_postcode(word)
-        residents = residents.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(street__icontains=word)
-            | Q(house_number__iexact=word)
+        exact = (
+            Q(house_number__iexact=word)
             | Q(postcode__istartswith=word)
             | Q(postcode__istartswith=f"{postcode[:4]} {postcode[4:]}".strip())
         )
+        if len(word) < 3:  # "12", "a": a house number or postcode, not a fragment of every name
+            residents = residents.filter(exact)
+        else:
+            residents = residents.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(street__icontains=word) | exact
+            )
     return residents
+
+
+def _search_terms(query: str) -> list[str]:
+    """The words of a search, with a short word before another kept together: "de Wit" and
+    "van 't Hof" are searched as the surnames they are (and the trigram indexes, which need
+    three characters, can serve them)."""
+    terms: list[str] = []
+    pending = ""
+    for word in query.split()[:8]:
+        if pending:
+            word, pending = f"{pending} {word}", ""
+        if (len(word) < 3 and word.isalpha()) or word.endswith("'t"):
+            pending = word
+            continue
+        terms.append(word)
+    if pending:
+        terms.append(pending)
+    return terms[:5]
 
 
 def resident_search(*, user: User, query: str, limit: int = 20) -> list[Resident]:
     """Find residents by name, address or postcode (every word must match somewhere)."""
     found = matching_residents(residents_for(user), query)
-    return list(found.select_related("village").order_by("last_name", "first_name", "pk")[:limit])
+    # Case-insensitive order ("de Wit" among the W… and D… as people file it). It also keeps
+    # PostgreSQL from walking the whole name index to find a handful of matches: it collects
+    # the matches through the trigram indexes and sorts those (docs/performance.md).
+    by_name = (Upper("last_name"), Upper("first_name"), "pk")
+    return list(found.select_related("village").order_by(*by_name)[:limit])
 
 
 def resident_duplicates(
@@ -374,17 +406,37 @@ def current_meeting_team(user: User):
     return profile.team if profile else None
 
 
-def meeting_agenda(*, user: User, meeting: Meeting) -> list[AgendaItem]:
+AGENDA_PAGE_SIZE = 40
+
+
+@dataclass
+class AgendaPage:
+    """One page of the agenda: items in agenda order, and where this page sits in the whole."""
+
+    items: list[AgendaItem]
+    total: int
+    page: int
+    pages: int
+
+    @property
+    def first_number(self) -> int:
+        """The position of the first item here, for numbering the list across pages."""
+        return 0 if not self.items else (self.page - 1) * AGENDA_PAGE_SIZE + 1
+
+
+def meeting_agenda(*, user: User, meeting: Meeting, page: int | None = None) -> AgendaPage:
     """The agenda builds itself (R4): cases new since the last meeting, cases a professional
     flagged, cases where volunteer staff raised the alarm, and cases without activity for the
-    team's number of weeks; plus whatever was decided in this meeting already."""
-    return _agenda(meeting, team_cases(user).filter(team=meeting.team))
+    team's number of weeks; plus whatever was decided in this meeting already.
+
+    ``page`` (from 1) gives one page of ``AGENDA_PAGE_SIZE`` items; without it, all of them."""
+    return _agenda(meeting, team_cases(user).filter(team=meeting.team), page=page)
 
 
-def meeting_agenda_for_team(*, meeting: Meeting) -> list[AgendaItem]:
-    """The same agenda without a reader's scope: only for narrowing it down further (the
-    volunteer view intersects it with the cases the volunteer may see)."""
-    return _agenda(meeting, Case.objects.filter(team=meeting.team))
+def meeting_agenda_for_team(*, meeting: Meeting) -> list[int]:
+    """The ids on the same agenda without a reader's scope: only for narrowing it down further
+    (the volunteer view intersects it with the cases the volunteer may see)."""
+    return [case_id for case_id, _reasons, _decided in _ranked_agenda(meeting, Case.objects.filter(team=meeting.team))]
 
 
 def responsible_of(case: Case) -> User | None:
@@ -396,55 +448,84 @@ def responsible_of(case: Case) -> User | None:
     return membership.user if membership else None
 
 
-def _agenda(meeting: Meeting, scope: QuerySet[Case]) -> list[AgendaItem]:
+AGENDA_ORDER = {AgendaReason.NEW: 0, AgendaReason.ALARM: 1, AgendaReason.FLAGGED: 2, AgendaReason.INACTIVE: 3}
+
+
+def _ranked_agenda(meeting: Meeting, scope: QuerySet[Case]) -> list[tuple[int, list[str], bool]]:
+    """(case id, reasons, decided here) of every agenda item, in agenda order: undecided first,
+    by their most pressing reason, then by opening. Read as a few plain columns per case, so
+    a long agenda costs one light query; the page shown loads its cases afterwards."""
     from volunteers.models import Alarm
 
     team = meeting.team
     previous = Meeting.objects.filter(team=team, week_start__lt=meeting.week_start).order_by("-week_start").first()
     since = previous.started_at if previous else None
     quiet_before = timezone.now() - datetime.timedelta(weeks=team.inactivity_weeks)
-    open_alarm = Alarm.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)
-    decided = MeetingDecision.objects.filter(meeting=meeting, case=OuterRef("pk"))
+    # The few cases with an open alarm or a decision in this meeting, as ids: then every arm of
+    # the filter below has an index of its own, and PostgreSQL combines them (BitmapOr) instead
+    # of testing every case of the team.
+    alarmed = set(Alarm.objects.filter(case__team=team, resolved_at__isnull=True).values_list("case_id", flat=True))
+    decided = set(MeetingDecision.objects.filter(meeting=meeting).values_list("case_id", flat=True))
 
     new_q = Q(status__in=[CaseStatus.NEW, CaseStatus.IN_TRIAGE])
     if since is not None:
         new_q |= Q(opened_at__gte=since)
     running = Q(status__in=[CaseStatus.ACTIVE, CaseStatus.ON_HOLD])
-    candidates = (
-        with_current_consent(scope)
-        .annotate(has_open_alarm=Exists(open_alarm), decided_here=Exists(decided))
+    rows = (
+        scope.select_related(None)
+        .prefetch_related(None)
         .filter(
-            new_q
-            | Q(flagged_for_meeting=True)
-            | Q(has_open_alarm=True)
-            | (running & Q(last_activity_at__lt=quiet_before))
-            | Q(decided_here=True)
+            (
+                (new_q | Q(flagged_for_meeting=True) | (running & Q(last_activity_at__lt=quiet_before)))
+                & ~Q(status=CaseStatus.CLOSED)
+            )
+            | Q(pk__in=alarmed)
+            | Q(pk__in=decided)
         )
-        .exclude(Q(status=CaseStatus.CLOSED) & Q(decided_here=False))
+        .exclude(Q(status=CaseStatus.CLOSED) & ~Q(pk__in=decided))
         .order_by("opened_at", "pk")
+        .values_list("pk", "status", "opened_at", "flagged_for_meeting", "last_activity_at")
     )
+    ranked = []
+    for pk, status, opened_at, flagged, last_activity_at in rows:
+        has_open_alarm, decided_here = pk in alarmed, pk in decided
+        reasons = []
+        if status in (CaseStatus.NEW, CaseStatus.IN_TRIAGE) or (since and opened_at >= since):
+            reasons.append(AgendaReason.NEW)
+        if has_open_alarm:
+            reasons.append(AgendaReason.ALARM)
+        if flagged:
+            reasons.append(AgendaReason.FLAGGED)
+        if status in (CaseStatus.ACTIVE, CaseStatus.ON_HOLD) and last_activity_at < quiet_before:
+            reasons.append(AgendaReason.INACTIVE)
+        ranked.append((pk, reasons, decided_here))
+    # stable: within a rank, the order of opening stays
+    ranked.sort(key=lambda row: (row[2], min((AGENDA_ORDER[r] for r in row[1]), default=9)))
+    return ranked
+
+
+def _agenda(meeting: Meeting, scope: QuerySet[Case], *, page: int | None = None) -> AgendaPage:
+    ranked = _ranked_agenda(meeting, scope)
+    pages = max(1, -(-len(ranked) // AGENDA_PAGE_SIZE))
+    shown = ranked
+    if page is not None:
+        page = min(max(page, 1), pages)
+        shown = ranked[(page - 1) * AGENDA_PAGE_SIZE : page * AGENDA_PAGE_SIZE]
+    ids = [pk for pk, _reasons, _decided in shown]
+    cases = scope.filter(pk__in=ids).in_bulk() if ids else {}
     decisions = {
         decision.case_id: decision
-        for decision in MeetingDecision.objects.filter(meeting=meeting).select_related("responsible", "volunteer")
+        for decision in MeetingDecision.objects.filter(meeting=meeting, case_id__in=ids).select_related(
+            "responsible", "volunteer"
+        )
     }
     items = []
-    for case in candidates:
-        reasons = []
-        if case.status in (CaseStatus.NEW, CaseStatus.IN_TRIAGE) or (since and case.opened_at >= since):
-            reasons.append(AgendaReason.NEW)
-        if case.has_open_alarm:
-            reasons.append(AgendaReason.ALARM)
-        if case.flagged_for_meeting:
-            reasons.append(AgendaReason.FLAGGED)
-        if case.status in (CaseStatus.ACTIVE, CaseStatus.ON_HOLD) and case.last_activity_at < quiet_before:
-            reasons.append(AgendaReason.INACTIVE)
-        decision = decisions.get(case.pk)
+    for pk, reasons, _decided in shown:
+        decision = decisions.get(pk)
         items.append(
-            AgendaItem(case=case, reasons=reasons or list(decision.reasons if decision else []), decision=decision)
+            AgendaItem(case=cases[pk], reasons=reasons or list(decision.reasons if decision else []), decision=decision)
         )
-    order = {AgendaReason.NEW: 0, AgendaReason.ALARM: 1, AgendaReason.FLAGGED: 2, AgendaReason.INACTIVE: 3}
-    items.sort(key=lambda item: (item.decision is not None, min((order[r] for r in item.reasons), default=9)))
-    return items
+    return AgendaPage(items=items, total=len(ranked), page=page or 1, pages=pages if page is not None else 1)
 
 
 @dataclass

@@ -31,11 +31,11 @@ from .forms import (
     TransferForm,
 )
 from .models import Agreement, CaseMembership, Resident
-from .permissions import CaseAction, cases_for, visible_cases
+from .permissions import CaseAction, cases_for
 
 
 def _changeable_case(request, pk: int):
-    return get_object_or_404(cases_for(request.user, CaseAction.CHANGE_FILE), pk=pk)
+    return get_object_or_404(cases_for(request.user, CaseAction.CHANGE_FILE, case_id=pk))
 
 
 def _errors(error: ValidationError) -> str:
@@ -398,7 +398,7 @@ def case_transfer(request, pk: int):
             messages.success(
                 request, _("The case is transferred to %(team)s.") % {"team": form.cleaned_data["team"].name}
             )
-            if selectors.visible_cases(request.user).filter(pk=case.pk).exists():
+            if cases_for(request.user, CaseAction.VIEW_FILE, case_id=case.pk).exists():
                 return _back_to_case(case.pk)
             return redirect("cases:list")
     return render(request, "cases/case_transfer.html", {"case": case, "form": form})
@@ -407,7 +407,7 @@ def case_transfer(request, pk: int):
 @professional_required
 @require_http_methods(["GET", "POST"])
 def case_close(request, pk: int):
-    case = get_object_or_404(visible_cases(request.user), pk=pk)
+    case = get_object_or_404(cases_for(request.user, CaseAction.VIEW_FILE, case_id=pk))
     form = CaseCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -425,7 +425,7 @@ def case_close(request, pk: int):
 @professional_required
 @require_POST
 def case_reopen(request, pk: int):
-    case = get_object_or_404(visible_cases(request.user), pk=pk)
+    case = get_object_or_404(cases_for(request.user, CaseAction.VIEW_FILE, case_id=pk))
     try:
         services.case_reopen(actor=request.user, case=case)
     except ValidationError as error:

@@ -50,8 +50,11 @@ def meeting_detail(request, pk: int):
     join the case meeting (R4), they see only the items of cases they may see, as slices."""
     if has_role(request.user, Role.PROFESSIONAL):
         meeting = get_object_or_404(_team_meetings(request.user), pk=pk)
-        items = selectors.meeting_agenda(user=request.user, meeting=meeting)
-        return render(request, "meetings/meeting.html", {"meeting": meeting, "items": items})
+        page = request.GET.get("pagina", "1")
+        agenda = selectors.meeting_agenda(
+            user=request.user, meeting=meeting, page=int(page) if page.isdigit() and len(page) < 6 else 1
+        )
+        return render(request, "meetings/meeting.html", {"meeting": meeting, "agenda": agenda, "items": agenda.items})
     if has_role(request.user, Role.VOLUNTEER_STAFF):
         return _volunteer_meeting(request, pk)
     raise Http404
@@ -64,7 +67,7 @@ def _volunteer_meeting(request, pk: int):
     )
     if not meeting.team.volunteers_join_meeting:
         raise Http404
-    agenda_ids = [item.case.pk for item in selectors.meeting_agenda_for_team(meeting=meeting)]
+    agenda_ids = selectors.meeting_agenda_for_team(meeting=meeting)
     slices = build_slices(cases_for(request.user, CaseAction.VIEW_SLICE).filter(pk__in=agenda_ids))
     return render(request, "meetings/meeting_volunteer.html", {"meeting": meeting, "slices": slices})
 

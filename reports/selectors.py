@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
+from django.utils import timezone
 
 from accounts.models import Team, User
 from accounts.roles import Role, has_role
@@ -90,11 +91,18 @@ def _counted(rows: list[tuple[str, int]], suppress: bool) -> list[Row]:
     return [Row(label, value, "<5" if suppress and value < SMALL else str(value)) for label, value in rows]
 
 
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def build_report(*, user: User, teams: QuerySet[Team], start: datetime.date, end: datetime.date) -> dict:
     from django.utils.translation import gettext as _
 
     suppress = suppress_for(user, teams)
-    opened = Case.objects.filter(team__in=teams, opened_at__date__range=(start, end))
+    # Half-open ranges of aware datetimes (local midnights), so the (team, opened_at) and
+    # (team, closed_at) indexes apply; ``__date__range`` would convert every row first.
+    since, until = _local_midnight(start), _local_midnight(end + datetime.timedelta(days=1))
+    opened = Case.objects.filter(team__in=teams, opened_at__gte=since, opened_at__lt=until)
 
     per_week = [
         (row["week"].strftime("%d-%m"), row["n"])
@@ -112,11 +120,10 @@ def build_report(*, user: User, teams: QuerySet[Team], start: datetime.date, end
     first_decision = (
         MeetingDecision.objects.filter(case__in=opened)
         .values("case")
-        .annotate(first=Min("decided_at"))
-        .values("case", "first")
+        .annotate(first=Min("decided_at"), opened=Min("case__opened_at"))
+        .values("first", "opened")
     )
-    opened_at = dict(opened.values_list("pk", "opened_at"))
-    days = sorted((row["first"] - opened_at[row["case"]]).days for row in first_decision)
+    days = sorted((row["first"] - row["opened"]).days for row in first_decision)
     median_days = days[len(days) // 2] if days else None
 
     caseload = [
@@ -129,13 +136,14 @@ def build_report(*, user: User, teams: QuerySet[Team], start: datetime.date, end
         .order_by("user__first_name")
     ]
 
-    with_volunteer = opened.filter(
-        Exists(CaseMembership.objects.filter(case=OuterRef("pk"), role=MembershipRole.VOLUNTEER))
-    ).count()
-    refusals = (
-        VolunteerConsent.objects.filter(case__in=opened, answer=ConsentAnswer.NO).values("case").distinct().count()
+    volunteer_joined = Exists(CaseMembership.objects.filter(case=OuterRef("pk"), role=MembershipRole.VOLUNTEER))
+    refused = Exists(VolunteerConsent.objects.filter(case=OuterRef("pk"), answer=ConsentAnswer.NO))
+    counts = opened.aggregate(
+        total=Count("pk"),
+        with_volunteer=Count("pk", filter=Q(volunteer_joined)),
+        refusals=Count("pk", filter=Q(refused)),
     )
-    total = opened.count()
+    total, with_volunteer, refusals = counts["total"], counts["with_volunteer"], counts["refusals"]
 
     visits = [
         (f"{row['visitor__first_name']} {row['visitor__last_name']}", row["n"], round((row["minutes"] or 0) / 60, 1))
@@ -147,13 +155,15 @@ def build_report(*, user: User, teams: QuerySet[Team], start: datetime.date, end
     ]
     outcomes = {
         row["outcome"]: row["n"]
-        for row in Case.objects.filter(team__in=teams, closed_at__date__range=(start, end))
+        for row in Case.objects.filter(team__in=teams, closed_at__gte=since, closed_at__lt=until)
         .values("outcome")
         .annotate(n=Count("pk"))
     }
     signals = {
         row["status"]: row["n"]
-        for row in CollectiveSignal.objects.filter(village__team__in=teams, recorded_at__date__range=(start, end))
+        for row in CollectiveSignal.objects.filter(
+            village__team__in=teams, recorded_at__gte=since, recorded_at__lt=until
+        )
         .values("status")
         .annotate(n=Count("pk"))
     }

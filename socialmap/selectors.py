@@ -18,6 +18,26 @@ def staff_municipality_villages(user: User) -> QuerySet[Village]:
     return Village.objects.filter(municipality_id__in=team_ids).order_by("name")
 
 
+def referral_offer_choices(user: User) -> list[tuple[int, str]]:
+    """(id, "name (villages)") of the active offers in the villages of the user's own team: the
+    choices of the referral form on case pages, in one query. Limited to the team's area so the
+    list stays short and its cost fixed, however large the municipality's social map grows."""
+    from accounts.models import ProfessionalProfile
+
+    own_teams = Q(village__team_id__in=ProfessionalProfile.objects.filter(user=user).values("team_id")) | Q(
+        village__team_id__in=VolunteerStaff.objects.filter(user=user).values("team_id")
+    )
+    labels: dict[int, tuple[str, list[str]]] = {}
+    rows = (
+        Offer.villages.through.objects.filter(own_teams, offer__active=True)
+        .values_list("offer_id", "offer__name", "village__name")
+        .order_by("offer__name", "offer_id", "village__name")
+    )
+    for offer_id, name, village in rows:
+        labels.setdefault(offer_id, (name, []))[1].append(village)
+    return [(offer_id, f"{name} ({', '.join(villages)})") for offer_id, (name, villages) in labels.items()]
+
+
 def may_use_social_map(user: User) -> bool:
     return has_role(user, Role.PROFESSIONAL) or has_role(user, Role.VOLUNTEER_STAFF)
 

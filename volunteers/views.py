@@ -19,7 +19,7 @@ from .forms import AlarmForm, HomeVisitForm, InterestForm
 
 def _loggable_case(request, pk: int) -> Case:
     """The case, only to hand to a service: never to a template."""
-    return get_object_or_404(cases_for(request.user, CaseAction.LOG_VISIT), pk=pk)
+    return get_object_or_404(cases_for(request.user, CaseAction.LOG_VISIT, case_id=pk))
 
 
 @volunteer_required
@@ -108,7 +108,7 @@ def alarm(request):
     if case_id:
         if not case_id.isdigit():
             raise Http404
-        case = get_object_or_404(cases_for(request.user, CaseAction.VIEW_SLICE), pk=case_id)
+        case = get_object_or_404(cases_for(request.user, CaseAction.VIEW_SLICE, case_id=case_id))
     form = AlarmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.alarm_raise(actor=request.user, case=case, note=form.cleaned_data["note"])

@@ -167,6 +167,25 @@ def test_resident_search_finds_by_name_address_and_postcode(client, professional
         assert "Zonneveld" in body, query
 
 
+def test_resident_search_keeps_surname_prefixes_and_house_numbers(client, professional):
+    ResidentFactory(
+        village=professional.village, first_name="Ans", last_name="de Wit", street="Dorpsstraat", house_number="12"
+    )
+    ResidentFactory(
+        village=professional.village, first_name="Derk", last_name="Witteveen", street="Dekenstraat", house_number="3"
+    )
+    _login(client, professional)
+
+    def found(query):
+        body = client.get(reverse("cases:resident_search"), {"q": query}).content.decode()
+        return {name for name in ("de Wit", "Witteveen") if name in body}
+
+    assert found("de Wit") == {"de Wit"}  # a surname with its prefix, not every "de" and "wit"
+    assert found("Wit") == {"de Wit", "Witteveen"}
+    assert found("Dorpsstraat 12") == {"de Wit"}  # a short word is a house number, exactly
+    assert found("straat 1") == set()
+
+
 def test_resident_search_does_not_reach_other_teams_residents(client, professional):
     ResidentFactory(last_name="Elders")
     _login(client, professional)

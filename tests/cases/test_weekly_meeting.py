@@ -36,7 +36,7 @@ def team():
 def _agenda(team):
     meeting = services.meeting_start(actor=team["professional"], team=team["team"])
     return meeting, {
-        item.case.pk: item for item in selectors.meeting_agenda(user=team["professional"], meeting=meeting)
+        item.case.pk: item for item in selectors.meeting_agenda(user=team["professional"], meeting=meeting).items
     }
 
 
@@ -277,3 +277,35 @@ def test_agenda_page_query_count_is_fixed(client, team, django_assert_max_num_qu
         response = client.get(url)
 
     assert response.content.decode().count("agenda-item ") + response.content.decode().count('agenda-item"') >= 9
+
+
+def test_a_long_agenda_comes_in_pages_in_agenda_order(team, client):
+    """At municipal scale a week can bring hundreds of items: the page shows AGENDA_PAGE_SIZE of
+    them, numbered on from the previous page, with the total, in a fixed number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.selectors import AGENDA_PAGE_SIZE
+
+    cases = [team["case"]() for _ in range(AGENDA_PAGE_SIZE + 5)]
+    meeting, items = _agenda(team)
+    assert len(items) == len(cases)
+    client.login(username=team["professional"].username, password=PASSWORD)
+    url = reverse("meetings:detail", args=[meeting.pk])
+
+    first = client.get(url)
+    assert len(first.context["items"]) == AGENDA_PAGE_SIZE
+    assert first.context["agenda"].total == len(cases)
+    assert "?pagina=2" in first.content.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url, {"pagina": "2"})
+    shown = [item.case.pk for item in second.context["items"]]
+    assert len(shown) == 5 and 'start="41"' in second.content.decode()
+    assert set(shown).isdisjoint(item.case.pk for item in first.context["items"])
+    with CaptureQueriesContext(connection) as more_queries:
+        client.get(url, {"pagina": "1"})
+    assert len(more_queries) == len(queries)  # 40 items cost what 5 cost
+
+    assert client.get(url, {"pagina": "999"}).context["agenda"].page == 2  # past the end: the last page
+    assert client.get(url, {"pagina": "x"}).context["agenda"].page == 1

@@ -90,3 +90,15 @@ def test_allowed_actions_answers_as_can_for_every_role_and_case(scale_xs):
         for case in cases:
             expected = {action for action in CaseAction if can(user, action, case)}
             assert allowed_actions(user, case, list(CaseAction)) == expected, (user.username, case.pk)
+
+
+def test_the_list_form_and_the_one_case_form_of_cases_for_agree(scale_xs):
+    """cases_for() reads id sets for lists and EXISTS per case for one case: same answers."""
+    from accounts.models import User
+
+    sample = set(Case.objects.order_by("?").values_list("pk", flat=True)[:60])
+    for user in User.objects.exclude(username="systeem"):
+        for action in CaseAction:
+            listed = set(cases_for(user, action).filter(pk__in=sample).values_list("pk", flat=True))
+            one_by_one = {pk for pk in sample if cases_for(user, action, case_id=pk).exists()}
+            assert listed == one_by_one, (user.username, action)

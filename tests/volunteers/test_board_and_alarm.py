@@ -99,7 +99,7 @@ def test_alarm_on_a_case_reaches_the_supervisor_and_the_agenda(client, team, dja
     assert mail.outbox and "sanne@example.org" in mail.outbox[0].to
     assert "Ik slaap er slecht van" not in mail.outbox[0].body  # no content by e-mail
     meeting = services.meeting_start(actor=team["professional"], team=team["village"].team)
-    items = {i.case.pk: i for i in selectors.meeting_agenda(user=team["professional"], meeting=meeting)}
+    items = {i.case.pk: i for i in selectors.meeting_agenda(user=team["professional"], meeting=meeting).items}
     assert AgendaReason.ALARM in items[case.pk].reasons
     home = client.__class__()
     home.login(username=team["professional"].username, password=PASSWORD)

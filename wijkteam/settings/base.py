@@ -107,6 +107,10 @@ DATABASE_URL = env("DATABASE_URL", "")
 if not DATABASE_URL:
     raise ImproperlyConfigured("DATABASE_URL must be set in the environment.")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("CONN_MAX_AGE", "60")))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Short OLTP queries: PostgreSQL's JIT compiler spent more time compiling than it saved
+    # (hundreds of ms on the weekly-meeting agenda at XL scale; docs/performance.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

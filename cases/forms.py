@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User, Village
 from accounts.roles import Role
-from wijkteam.forms import DateInput, PersonChoiceField
+from wijkteam.forms import DateInput, PersonChoiceField, QuickSelect
 
 from .constants import (
     AgreementKind,
@@ -148,16 +148,21 @@ class CaseFilterForm(forms.Form):
     """Filters of the team case list (GET). Anything malformed is ignored, never an error page."""
 
     q = forms.CharField(label=_("Search resident"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    domain = forms.ChoiceField(label=_("Life domain"), required=False)
-    topic = forms.ChoiceField(label=_("Topic"), required=False)
-    village = forms.ModelChoiceField(label=_("Village"), queryset=Village.objects.none(), required=False)
-    responsible = PersonChoiceField(label=_("Responsible professional"), queryset=User.objects.none(), required=False)
-    urgency = forms.ChoiceField(label=_("Urgency"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+    domain = forms.ChoiceField(label=_("Life domain"), required=False, widget=QuickSelect)
+    topic = forms.ChoiceField(label=_("Topic"), required=False, widget=QuickSelect)
+    village = forms.ModelChoiceField(
+        label=_("Village"), queryset=Village.objects.none(), required=False, widget=QuickSelect
+    )
+    responsible = PersonChoiceField(
+        label=_("Responsible professional"), queryset=User.objects.none(), required=False, widget=QuickSelect
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), required=False, widget=QuickSelect)
     quiet_weeks = forms.IntegerField(label=_("No activity for (weeks)"), min_value=1, max_value=104, required=False)
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
+        widget=QuickSelect,
         choices=[
             ("newest", _("Newest first")),
             ("oldest", _("Oldest first")),

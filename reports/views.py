@@ -22,17 +22,15 @@ def _day(value: str | None, default: datetime.date) -> datetime.date:
 
 @login_required
 def report(request):
-    teams = selectors.report_teams(request.user)
-    if not teams.exists():
+    teams = list(selectors.report_teams(request.user))
+    if not teams:
         raise Http404
     today = timezone.localdate()
     start = _day(request.GET.get("van"), today - datetime.timedelta(weeks=12))
     end = _day(request.GET.get("tot"), today)
     if end < start or (end - start).days > 3 * 366:
         start, end = today - datetime.timedelta(weeks=12), today
-    chosen = teams.filter(pk=request.GET.get("team")) if (request.GET.get("team") or "").isdigit() else teams
-    if not chosen.exists():
-        chosen = teams
+    chosen = [team for team in teams if str(team.pk) == request.GET.get("team")] or teams
     data = selectors.build_report(user=request.user, teams=chosen, start=start, end=end)
     if request.GET.get("formaat") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")

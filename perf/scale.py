@@ -466,7 +466,13 @@ class ScaleSeeder:
             self._rosters(world)
             self._social_map(world, cases)
             self.writer.reset_sequences(self._written_models())
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and connection.get_autocommit():
+            # What autovacuum does to a database in use: statistics for the planner, and the
+            # visibility map and hint bits, without which the first reads of freshly loaded rows
+            # pay for writing them (index-only scans fetch the heap for every row).
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE)")
+        elif connection.vendor == "postgresql":  # inside a transaction (the tests): statistics only
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         return dict(self.writer.counts)

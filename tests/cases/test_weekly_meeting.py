@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cases import selectors, services
 from cases.constants import CaseStatus, ConsentAnswer, MembershipRole
@@ -197,7 +198,7 @@ def test_decision_by_htmx_returns_the_decided_item(client, team):
     meeting, _items = _agenda(team)
     client.login(username=team["professional"].username, password=PASSWORD)
     form = client.get(reverse("meetings:decide", args=[meeting.pk, case.pk]), HTTP_HX_REQUEST="true")
-    assert volunteer.first_name in form.content.decode()
+    assert escape(volunteer.first_name) in form.content.decode()
 
     response = client.post(
         reverse("meetings:decide", args=[meeting.pk, case.pk]),
@@ -258,7 +259,7 @@ def test_volunteers_see_meeting_only_when_the_team_lets_them_and_only_their_slic
     team["team"].save()
     body = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
 
-    assert mine.resident.first_name in body
+    assert escape(mine.resident.first_name) in body
     assert other.resident.last_name not in body
     assert mine.request_for_help not in body
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cases import services as case_services
 from cases.constants import Outcome
@@ -86,7 +87,7 @@ def test_right_of_access_export_holds_everything_and_is_logged(client, officer):
     html = client.get(reverse("privacy:export", args=[case.resident_id, "html"])).content.decode()
     data = json.loads(client.get(reverse("privacy:export", args=[case.resident_id, "json"])).content)
 
-    assert case.resident.last_name in html and "Notitie over de inwoner" in html
+    assert escape(case.resident.last_name) in html and "Notitie over de inwoner" in html
     assert data["resident"]["last_name"] == case.resident.last_name
     assert data["cases"][0]["journal"][0]["text"] == "Notitie over de inwoner"
     assert data["cases"][0]["consents"] and data["access_log"]

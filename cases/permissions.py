@@ -63,19 +63,25 @@ ALL_CODENAMES = tuple(action.codename for action in CaseAction)
 
 
 def cases_for(
-    user, action: CaseAction, queryset: QuerySet[Case] | None = None, *, case_id: int | None = None
+    user,
+    action: CaseAction,
+    queryset: QuerySet[Case] | None = None,
+    *,
+    case_id: int | None = None,
+    per_case: bool = False,
 ) -> QuerySet[Case]:
     """The cases ``user`` may do ``action`` to: grants on the case, behind the live gates.
 
     With ``case_id``: only that case (or none), checked against its own grant rows instead of
-    the user's whole set, which is what a single case page needs.
+    the user's whole set, which is what a single case page needs. ``per_case`` uses that form
+    for a few cases too (inside an ``EXISTS`` per resident, say).
     """
     queryset = Case.objects.all() if queryset is None else queryset
     if not _passes_gates(user, action):
         return queryset.none()
     if case_id is not None:
         return queryset.filter(_grant_condition(user, action, per_case=True), pk=case_id)
-    return queryset.filter(_grant_condition(user, action))
+    return queryset.filter(_grant_condition(user, action, per_case=per_case))
 
 
 def _grant_condition(user, action: CaseAction, *, per_case: bool = False) -> Q:

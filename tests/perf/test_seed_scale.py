@@ -101,4 +101,5 @@ def test_the_list_form_and_the_one_case_form_of_cases_for_agree(scale_xs):
         for action in CaseAction:
             listed = set(cases_for(user, action).filter(pk__in=sample).values_list("pk", flat=True))
             one_by_one = {pk for pk in sample if cases_for(user, action, case_id=pk).exists()}
-            assert listed == one_by_one, (user.username, action)
+            per_case = set(cases_for(user, action, per_case=True).filter(pk__in=sample).values_list("pk", flat=True))
+            assert listed == one_by_one == per_case, (user.username, action)

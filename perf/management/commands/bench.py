@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--label", required=True, help="The size of the data here, e.g. S or XL.")
         parser.add_argument("--runs", type=int, default=60, help="Measured requests per scenario.")
-        parser.add_argument("--warmup", type=int, default=5, help="Unmeasured requests first.")
+        parser.add_argument(
+            "--warmup", type=int, default=10, help="Unmeasured requests first (a round of every filter variant)."
+        )
         parser.add_argument("--only", nargs="*", help="Only these scenarios.")
         parser.add_argument("--json", dest="json_path", help="Write the results here.")
 

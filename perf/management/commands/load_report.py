@@ -26,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError(f"{stats} holds no requests: did the load test run?")
         table = [
             {
-                "name": row["Name"],
+                "name": f"{row['Type']} {row['Name']}".strip(),
                 "requests": int(row["Request Count"]),
                 "failures": int(row["Failure Count"]),
                 "per_second": round(float(row["Requests/s"]), 1),
@@ -37,10 +37,10 @@ class Command(BaseCommand):
             for row in rows
         ]
         self.stdout.write(f"Load test: {users} users for {duration} on {size} data")
-        self.stdout.write(f"{'request':<26} {'count':>7} {'errors':>6} {'req/s':>6} {'p50':>6} {'p95':>6} {'max':>6}")
+        self.stdout.write(f"{'request':<30} {'count':>7} {'errors':>6} {'req/s':>6} {'p50':>6} {'p95':>6} {'max':>6}")
         for row in table:
             self.stdout.write(
-                f"{row['name']:<26} {row['requests']:>7} {row['failures']:>6} {row['per_second']:>6} "
+                f"{row['name']:<30} {row['requests']:>7} {row['failures']:>6} {row['per_second']:>6} "
                 f"{row['p50_ms']:>6.0f} {row['p95_ms']:>6.0f} {row['max_ms']:>6}"
             )
         total = next(row for row in table if row["name"] == "Aggregated")

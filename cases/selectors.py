@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 from django.http import Http404
 from django.utils import timezone
@@ -194,15 +194,6 @@ def volunteer_case(*, user: User, case_id: int) -> CaseSlice:
 
 
 # --- consent as a query ----------------------------------------------------------------------
-
-
-def with_current_consent(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """Annotate each case with its current consent answer (the newest row, R6)."""
-    newest = VolunteerConsent.objects.filter(case=OuterRef("pk")).order_by("-recorded_at", "-pk")
-    return queryset.annotate(
-        consent_answer=Subquery(newest.values("answer")[:1]),
-        consent_withdrawn_at=Subquery(newest.values("withdrawn_at")[:1]),
-    )
 
 
 def consent_allows_volunteer(case: Case) -> bool:
@@ -478,14 +469,11 @@ def _ranked_agenda(meeting: Meeting, scope: QuerySet[Case]) -> list[tuple[int, l
         scope.select_related(None)
         .prefetch_related(None)
         .filter(
-            (
-                (new_q | Q(flagged_for_meeting=True) | (running & Q(last_activity_at__lt=quiet_before)))
-                & ~Q(status=CaseStatus.CLOSED)
-            )
-            | Q(pk__in=alarmed)
+            # open cases for any reason; a closed case only when it was decided in this meeting
+            (new_q | Q(flagged_for_meeting=True) | Q(pk__in=alarmed) | (running & Q(last_activity_at__lt=quiet_before)))
+            & ~Q(status=CaseStatus.CLOSED)
             | Q(pk__in=decided)
         )
-        .exclude(Q(status=CaseStatus.CLOSED) & ~Q(pk__in=decided))
         .order_by("opened_at", "pk")
         .values_list("pk", "status", "opened_at", "flagged_for_meeting", "last_activity_at")
     )

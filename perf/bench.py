@@ -74,17 +74,23 @@ class QueryMeter:
             self.count += 1
 
 
-def verified_client(user: User) -> Client:
-    """A client logged in with a verified second step, as after a real login."""
+def log_in_verified(client: Client, user: User, *, device_name: str) -> None:
+    """Log ``client`` in as ``user`` with a verified second step, as after a real login
+    (a confirmed static device of that name marked verified in the session). The benchmark
+    and the tests' ``client.login`` both use it."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    device, _created = StaticDevice.objects.get_or_create(user=user, name=device_name, defaults={"confirmed": True})
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def verified_client(user: User) -> Client:
+    client = Client()
+    log_in_verified(client, user, device_name="bench")
     return client
 
 

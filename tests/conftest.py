@@ -20,18 +20,14 @@ def _test_client_logins_pass_mfa(request, monkeypatch):
         return
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from perf.bench import log_in_verified
 
     def login(self, **credentials) -> bool:
         user = get_user_model().objects.filter(username=credentials.get("username")).first()
         if user is None or not user.is_active or not user.check_password(credentials.get("password", "")):
             return False
-        self.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        device, _created = StaticDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-        session = self.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+        log_in_verified(self, user, device_name="test")
         return True
 
     monkeypatch.setattr(Client, "login", login)

@@ -14,24 +14,3 @@ def roles(request: HttpRequest) -> dict:
         "is_administrator": Role.ADMINISTRATOR.value in names,
         "is_privacy_officer": Role.PRIVACY_OFFICER.value in names,
     }
-
-
-def social_map(request: HttpRequest) -> dict:
-    """The offers and outcome choices for the referral forms on case pages (lazy: only
-    evaluated when a page shows a referral form)."""
-    from django.utils.functional import SimpleLazyObject
-
-    def offers():
-        from socialmap.selectors import referral_offer_choices
-
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return []
-        return referral_offer_choices(user)
-
-    def outcomes():
-        from socialmap.models import ReferralOutcome
-
-        return ReferralOutcome.choices
-
-    return {"referral_offers": SimpleLazyObject(offers), "outcome_choices": SimpleLazyObject(outcomes)}

@@ -8,7 +8,7 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.audit import acting_as
+from base.audit import acting_as
 
 from .models import User
 

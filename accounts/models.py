@@ -28,6 +28,13 @@ class Municipality(models.Model):
     )
     vog_warning_weeks = models.PositiveSmallIntegerField(_("warn about VOG expiry (weeks ahead)"), default=8)
     checkin_interval_weeks = models.PositiveSmallIntegerField(_("well-being check-in every (weeks)"), default=8)
+    privacy_officers = models.ManyToManyField(
+        "accounts.User",
+        related_name="privacy_municipalities",
+        blank=True,
+        verbose_name=_("privacy officers"),
+        help_text=_("The privacy officers who handle this municipality's residents' requests and read its access log."),
+    )
 
     class Meta:
         verbose_name = _("municipality")

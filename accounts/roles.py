@@ -29,9 +29,10 @@ def has_role(user, role: Role) -> bool:
 
 
 def forget_roles(user) -> None:
-    """Drop the cached roles after a role change on this user object."""
-    if hasattr(user, "_wijkteam_roles"):
-        del user._wijkteam_roles
+    """Drop the cached roles and every fact read on this user object (``accounts.facts``, the
+    volunteer profile) after a role or fact changed."""
+    for name in [name for name in vars(user) if name.startswith("_wijkteam_")]:
+        delattr(user, name)
 
 
 # Model permissions per role (for the admin site). Case access is never a model permission:
@@ -69,9 +70,9 @@ ROLE_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "axes.view_accessfailurelog",
         "axes.view_accesslog",
         "axes.delete_accessattempt",
-        "privacy.view_retentionrule",
-        "privacy.add_retentionrule",
-        "privacy.change_retentionrule",
+        "cases.view_retentionrule",
+        "cases.add_retentionrule",
+        "cases.change_retentionrule",
     ),
 }
 

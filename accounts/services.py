@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from cases.audit import acting_as
+from base.audit import acting_as
 
 from .models import Discipline, Municipality, ProfessionalProfile, Team, User
 from .roles import Role, forget_roles

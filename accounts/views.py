@@ -1,4 +1,4 @@
-"""Login with a second factor, and the home page per role."""
+"""Login with a second factor."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -10,14 +10,8 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
-from cases import selectors as case_selectors
-from volunteers import selectors as volunteer_selectors
-
 from . import mfa
 from .forms import TokenForm
-from .roles import Role, user_roles
-
-HOME_CASE_LIMIT = 50
 
 
 class LoginView(auth_views.LoginView):
@@ -74,18 +68,3 @@ def mfa_setup(request):
         "accounts/mfa_setup.html",
         {"form": form, "qr": mfa.qr_svg(device), "secret": mfa.secret_for_display(device), "next": _next_url(request)},
     )
-
-
-@login_required
-def home(request):
-    """One page with a section per role the user holds (a coordinator is often a professional)."""
-    roles = user_roles(request.user)
-    context = {"has_any_role": bool(roles)}
-    if Role.PROFESSIONAL.value in roles:
-        context["team_cases"] = case_selectors.team_cases(request.user)[:HOME_CASE_LIMIT]
-        context["alarms"] = volunteer_selectors.open_alarms_for(request.user)[:20]
-    if Role.VOLUNTEER_STAFF.value in roles:
-        context["slices"] = case_selectors.volunteer_cases(request.user)
-    if Role.COORDINATOR.value in roles:
-        context["volunteers"] = volunteer_selectors.coordinated_volunteers(request.user)
-    return render(request, "home.html", context)

@@ -7,6 +7,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from . import audit
+        from .records import register_case_records
 
-        audit.register_models()
+        register_case_records()

@@ -136,12 +136,14 @@ class PersonForm(forms.Form):
 
     person = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
 
-    def __init__(self, *args, people=None, label=None, **kwargs):
+    def __init__(self, *args, people=None, label=None, refused=None, **kwargs):
         super().__init__(*args, **kwargs)
         if people is not None:
             self.fields["person"].queryset = people
         if label:
             self.fields["person"].label = label
+        if refused:
+            self.fields["person"].error_messages["invalid_choice"] = refused
 
 
 class CaseFilterForm(forms.Form):
@@ -194,7 +196,13 @@ class DecisionForm(forms.Form):
         queryset=User.objects.none(),
         widget=forms.Select(attrs={"autofocus": True}),
     )
-    volunteer = forms.TypedChoiceField(label=_("Volunteer staff joining"), required=False, coerce=int, empty_value=None)
+    volunteer = forms.TypedChoiceField(
+        label=_("Volunteer staff joining"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose one of the suggested volunteer staff.")},
+    )
     next_step = forms.CharField(label=_("Next step"), max_length=500)
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), max_length=MAX_TEXT, required=False
@@ -208,3 +216,8 @@ class DecisionForm(forms.Form):
         self.fields["volunteer"].choices = [("", _("No volunteer"))] + [
             (s.user_id, f"{s.name} — {', '.join(s.reasons) or s.village}") for s in suggestions
         ]
+
+    def clean_volunteer(self) -> User | None:
+        """The chosen volunteer as a person (the service checks they may join, R5–R7)."""
+        user_id = self.cleaned_data["volunteer"]
+        return User.objects.filter(pk=user_id).first() if user_id else None

@@ -368,6 +368,37 @@ class CaseInterest(CaseChildMixin, models.Model):
         return f"Case interest #{self.pk}"
 
 
+class Alarm(CaseChildMixin, models.Model):
+    """'This is getting too heavy' (R11): on a case or in general. It reaches the supervising
+    professional and the case's responsible professional, and puts the case on the next
+    meeting's agenda. A case-file record when it is raised on a case."""
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alarms", verbose_name=_("volunteer")
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="alarms", verbose_name=_("case")
+    )
+    note = models.TextField(_("note"), blank=True)
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("alarm")
+        verbose_name_plural = _("alarms")
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["case", "resolved_at"], name="alarm_case_open")]
+
+    def __str__(self) -> str:
+        return f"Alarm #{self.pk}"
+
+    def get_additional_data(self) -> dict:
+        return {"case_id": self.case_id} if self.case_id else {}
+
+
 class Meeting(models.Model):
     """The weekly meeting of a team (R4): its agenda builds itself; decisions make the minutes."""
 
@@ -426,3 +457,26 @@ class MeetingDecision(CaseChildMixin, models.Model):
 
     def __str__(self) -> str:
         return f"Meeting decision #{self.pk}"
+
+
+class RetentionRule(models.Model):
+    """How long a closed case is kept, by legal basis: per life domain or team, else the
+    municipality's default (e.g. Wmo 15 years, youth care 20 years, the voorliggend veld as the
+    municipality chooses). Data an administrator keeps, not constants in code."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.CASCADE, related_name="retention_rules")
+    legal_basis = models.CharField(_("legal basis"), max_length=200)
+    years = models.PositiveSmallIntegerField(_("years after closing"))
+    domain = models.ForeignKey(
+        "cases.LifeDomain", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("life domain")
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("team"))
+    is_default = models.BooleanField(_("default of the municipality"), default=False)
+
+    class Meta:
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
+        ordering = ["municipality", "-years"]
+
+    def __str__(self) -> str:
+        return f"{self.legal_basis} ({self.years})"

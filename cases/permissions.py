@@ -23,11 +23,14 @@ import enum
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.utils import timezone
 
+from accounts.models import Team
 from accounts.roles import Role, user_roles
+from volunteers.models import VolunteerStaff, add_months
 
-from .constants import CaseStatus, ConsentAnswer, MembershipRole
+from .constants import CaseStatus, MembershipRole
 from .models import (
     Case,
     CaseGroupObjectPermission,
@@ -137,28 +140,6 @@ def visible_cases(user) -> QuerySet[Case]:
     return cases_for(user, CaseAction.VIEW_FILE)
 
 
-def open_question_cases(user) -> QuerySet[Case]:
-    """The open-questions board (R5): new cases of a screened volunteer's own team whose
-    resident consented to a volunteer joining. Shown only as village, domains and the
-    summary for volunteer staff (``cases.selectors.open_questions``)."""
-    if not getattr(user, "is_authenticated", False) or Role.VOLUNTEER_STAFF.value not in user_roles(user):
-        return Case.objects.none()
-    if not volunteer_may_hold_access(user):
-        return Case.objects.none()
-    newest = VolunteerConsent.objects.filter(case=OuterRef("pk")).order_by("-recorded_at", "-pk")
-    return (
-        Case.objects.filter(team_id=user._wijkteam_volunteer_profile.team_id, status__in=OPEN_QUESTION_STATUSES)
-        .annotate(
-            board_consent=Subquery(newest.values("answer")[:1]),
-            board_consent_withdrawn=Subquery(newest.values("withdrawn_at")[:1]),
-        )
-        .filter(board_consent=ConsentAnswer.YES, board_consent_withdrawn__isnull=True)
-    )
-
-
-OPEN_QUESTION_STATUSES = (CaseStatus.NEW, CaseStatus.IN_TRIAGE)
-
-
 def _passes_gates(user, action: CaseAction) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -169,15 +150,63 @@ def _passes_gates(user, action: CaseAction) -> bool:
     return True
 
 
-def volunteer_may_hold_access(user) -> bool:
-    """A volunteer holds slice access only while active and screened (VOG valid today)."""
+# --- the screening gate (a documented exception to the layering: cases reads volunteers) -------
+
+
+def volunteer_profile(user) -> VolunteerStaff | None:
+    """The volunteer staff profile of ``user`` (read once per user object), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
     profile = getattr(user, "_wijkteam_volunteer_profile", None)
     if profile is None:
-        from volunteers.models import VolunteerStaff
-
         profile = VolunteerStaff.objects.select_related("team__municipality").filter(user=user).first() or False
         user._wijkteam_volunteer_profile = profile
-    return bool(profile) and user.is_active and profile.is_active and profile.screening_valid()
+    return profile or None
+
+
+def volunteer_may_hold_access(user) -> bool:
+    """A volunteer holds slice access only while active and screened (VOG valid today)."""
+    profile = volunteer_profile(user)
+    return profile is not None and user.is_active and profile.is_active and profile.screening_valid()
+
+
+def volunteer_team_id(user) -> int | None:
+    """The team of a volunteer staff member who may work on cases now (role, account, VOG)."""
+    if Role.VOLUNTEER_STAFF.value not in user_roles(user) or not volunteer_may_hold_access(user):
+        return None
+    return volunteer_profile(user).team_id
+
+
+def screened_volunteers(*, team_id: int, today=None) -> QuerySet[VolunteerStaff]:
+    """Volunteer staff of a team who may hold case access today: the same conditions as
+    :func:`volunteer_may_hold_access`, as a query (active account and profile, the role, a VOG
+    within the municipality's validity)."""
+    today = today or timezone.localdate()
+    validity = Team.objects.filter(pk=team_id).values_list("municipality__vog_validity_months", flat=True).first()
+    if validity is None:
+        return VolunteerStaff.objects.none()
+    return VolunteerStaff.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today),
+        team_id=team_id,
+        user__is_active=True,
+        user__groups__name=Role.VOLUNTEER_STAFF.value,
+        vog_issued_on__gte=add_months(today, -validity),
+    )
+
+
+def eligible_volunteers(case: Case) -> QuerySet[VolunteerStaff]:
+    """Who may join ``case`` as volunteer staff (R5–R7): only with the resident's consent, on an
+    open and unrestricted case, screened volunteer staff of its team who did not decline it and
+    are not on it already. The case page's picker, the meeting's suggestions and the services
+    all read this one rule."""
+    restricted = Resident.objects.filter(pk=case.resident_id, restricted_at__isnull=False).exists()
+    if case.status == CaseStatus.CLOSED or restricted or not consent_allows_volunteer(case):
+        return VolunteerStaff.objects.none()
+    return (
+        screened_volunteers(team_id=case.team_id)
+        .exclude(user__case_interests__case=case, user__case_interests__answer="declined")
+        .exclude(user__case_memberships__case=case, user__case_memberships__ended_at__isnull=True)
+    )
 
 
 # --- deriving the grants from the facts ------------------------------------------------------
@@ -239,8 +268,6 @@ def grants_from_facts(
 
 def desired_grants(case: Case) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
     """The (user_id, codename) and (group_id, codename) grants the facts of ``case`` call for."""
-    from accounts.models import Team
-
     consent = current_consent(case)
     members = [
         MemberFact(
@@ -264,6 +291,12 @@ def desired_grants(case: Case) -> tuple[set[tuple[int, str]], set[tuple[int, str
 
 def current_consent(case: Case) -> VolunteerConsent | None:
     return VolunteerConsent.objects.filter(case=case).order_by("-recorded_at", "-pk").first()
+
+
+def consent_allows_volunteer(case: Case) -> bool:
+    """The newest answer of the resident is 'yes' and not withdrawn (R6)."""
+    consent = current_consent(case)
+    return consent is not None and consent.allows_volunteer
 
 
 def sync_case_permissions(case: Case) -> Drift:

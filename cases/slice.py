@@ -4,13 +4,14 @@ An explicit allow-list per source, and nothing else. Rows are read with ``.value
 exactly these fields and turned into frozen dataclasses, so volunteer templates and
 responses never hold a ``Case`` or ``Resident`` instance and cannot reach, say,
 ``case.resident.date_of_birth`` by accident. ``docs/privacy.md`` documents the same table;
-``tests/cases/test_slice_allow_list.py`` keeps both in step.
+``tests/cases/test_privacy_doc.py`` keeps both in step. Records of apps above ``cases``
+(referrals) declare their own allow-list in the registry (``cases.records``).
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from .constants import AgreementKind, CaseStatus, JournalVisibility, LifeDomainCode, MembershipRole, Urgency
 from .models import Agreement, Case, CaseMembership, HomeVisit, JournalEntry
+from .records import slice_sections
 
 VISIT_CORRECTION_WINDOW = datetime.timedelta(hours=getattr(settings, "VISIT_CORRECTION_HOURS", 72))
 
@@ -57,11 +59,6 @@ OWN_AGREEMENT_FIELDS = {
     "description": "know what to do",
     "due_on": "know by when",
     "done_at": "know whether it is done",
-}
-REFERRAL_FIELDS = {
-    "id": "record how it went",
-    "offer__name": "know which local offer the resident was referred to (R12)",
-    "outcome": "follow the referral up",
 }
 OWN_VISIT_FIELDS = {
     "id": "correct one's own visit",
@@ -106,19 +103,6 @@ class OwnVisit:
 
 
 @dataclass(frozen=True)
-class SliceReferral:
-    id: int
-    offer_name: str
-    outcome: str
-
-    @property
-    def outcome_label(self) -> str:
-        from socialmap.models import ReferralOutcome
-
-        return ReferralOutcome(self.outcome).label
-
-
-@dataclass(frozen=True)
 class CaseSlice:
     id: int
     status: str
@@ -136,7 +120,12 @@ class CaseSlice:
     journal: tuple[SharedJournalEntry, ...] = ()
     my_agreements: tuple[OwnAgreement, ...] = ()
     my_visits: tuple[OwnVisit, ...] = ()
-    referrals: tuple[SliceReferral, ...] = ()
+    # Records of apps above cases that declared a slice allow-list (cases.records): referrals.
+    sections: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def referrals(self) -> list:
+        return self.sections.get("referrals", [])
 
     @property
     def reference(self) -> str:
@@ -181,18 +170,13 @@ def build_slices(cases: QuerySet[Case], *, with_journal: bool = False, viewer=No
             )
     agreements: dict[int, list[OwnAgreement]] = {}
     visits: dict[int, list[OwnVisit]] = {}
-    referrals: dict[int, list[SliceReferral]] = {}
+    sections: dict[int, dict[str, list]] = {}
     if with_journal and viewer is not None:
         for row in Agreement.objects.filter(case_id__in=ids, assignee=viewer).values("case_id", *OWN_AGREEMENT_FIELDS):
             agreements.setdefault(row.pop("case_id"), []).append(OwnAgreement(**row))
         for row in HomeVisit.objects.filter(case_id__in=ids, visitor=viewer).values("case_id", *OWN_VISIT_FIELDS):
             visits.setdefault(row.pop("case_id"), []).append(OwnVisit(**row))
-        from socialmap.models import Referral
-
-        for row in Referral.objects.filter(case_id__in=ids).values("case_id", *REFERRAL_FIELDS):
-            referrals.setdefault(row["case_id"], []).append(
-                SliceReferral(id=row["id"], offer_name=row["offer__name"], outcome=row["outcome"])
-            )
+        sections = slice_sections(ids, viewer)
     return [
         CaseSlice(
             id=row["id"],
@@ -214,7 +198,7 @@ def build_slices(cases: QuerySet[Case], *, with_journal: bool = False, viewer=No
             journal=tuple(journal.get(row["id"], [])),
             my_agreements=tuple(agreements.get(row["id"], [])),
             my_visits=tuple(visits.get(row["id"], [])),
-            referrals=tuple(referrals.get(row["id"], [])),
+            sections=sections.get(row["id"], {}),
         )
         for row in rows
     ]

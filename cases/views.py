@@ -11,11 +11,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import professional_required
-from accounts.models import ProfessionalProfile, Team, User, Village
-from accounts.roles import Role
+from accounts.facts import professional_team_ids
+from accounts.models import Team, User, Village
+from base.policy import parse_id
 
 from . import selectors, services
 from .forms import (
@@ -32,10 +34,11 @@ from .forms import (
 )
 from .models import Agreement, CaseMembership, Resident
 from .permissions import CaseAction, cases_for
+from .policies import alarms, professionals_for
 
 
 def _changeable_case(request, pk: int):
-    return get_object_or_404(cases_for(request.user, CaseAction.CHANGE_FILE, case_id=pk))
+    return get_object_or_404(cases_for(request.user, CaseAction.CHANGE_FILE, case_id=parse_id(pk) or 0))
 
 
 def _errors(error: ValidationError) -> str:
@@ -46,18 +49,12 @@ def _back_to_case(case_pk: int, anchor: str = ""):
     return redirect(reverse("cases:detail", args=[case_pk]) + (f"#{anchor}" if anchor else ""))
 
 
-def _team_professionals(team_id: int):
-    return User.objects.filter(professional_profile__team_id=team_id, is_active=True).order_by(
-        "first_name", "last_name"
-    )
-
-
 # --- the case list ---------------------------------------------------------------------------
 
 
 @professional_required
 def case_list(request):
-    team_ids = ProfessionalProfile.objects.filter(user=request.user).values("team_id")
+    team_ids = professional_team_ids(request.user)
     form = CaseFilterForm(
         request.GET or None,
         villages=Village.objects.filter(team_id__in=team_ids),
@@ -99,8 +96,8 @@ def intake(request):
     """Register a request for help: find the resident first; a new one is checked for duplicates."""
     residents = selectors.residents_for(request.user)
     chosen = None
-    if request.GET.get("resident"):
-        chosen = residents.filter(pk=request.GET["resident"]).first() if request.GET["resident"].isdigit() else None
+    if parse_id(request.GET.get("resident")):
+        chosen = residents.filter(pk=parse_id(request.GET["resident"])).first()
     form = IntakeForm(request.POST or None, residents=residents, initial={"resident": chosen})
     resident_form = ResidentForm(request.POST or None, prefix="resident")
     duplicates = []
@@ -165,11 +162,10 @@ def case_detail(request, pk: int):
             "agreement_form": AgreementForm(people=selectors.case_people(case)),
             "consent_form": ConsentForm(),
             "responsible_form": PersonForm(
-                people=_team_professionals(case.team_id), label=_("New responsible professional")
+                people=professionals_for(case, responsible=True), label=_("New responsible professional")
             ),
             "professional_form": PersonForm(
-                people=User.objects.filter(groups__name=Role.PROFESSIONAL.value, is_active=True).order_by("first_name"),
-                label=_("Add a professional"),
+                people=professionals_for(case, responsible=False), label=_("Add a professional")
             ),
             "volunteer_form": PersonForm(people=selectors.assignable_volunteers(case), label=_("Add volunteer staff")),
         }
@@ -282,7 +278,7 @@ def agreement_add(request, pk: int):
 @require_POST
 def agreement_done(request, pk: int, agreement_pk: int):
     case = _changeable_case(request, pk)
-    agreement = get_object_or_404(Agreement, pk=agreement_pk, case=case)
+    agreement = get_object_or_404(Agreement, pk=parse_id(agreement_pk), case=case)
     services.agreement_complete(actor=request.user, agreement=agreement)
     messages.success(request, _("The agreement is marked as done."))
     return _back_to_case(case.pk, "agreements-h")
@@ -314,20 +310,31 @@ def consent_withdraw(request, pk: int):
     return _back_to_case(case.pk, "consent-h")
 
 
+# The same lists the case page offers are what a POST accepts; what someone outside them hears:
+PICKER_REFUSALS = {
+    "responsible": gettext_lazy("The responsible professional must be an active professional of the case's team (R9)."),
+    "professional": gettext_lazy("Only active professionals of this municipality can be added as a professional."),
+    "volunteer": gettext_lazy(
+        "This person cannot join this case as volunteer staff: that needs the resident's consent (R6), "
+        "a valid VOG, and that they did not decline the case (R7)."
+    ),
+}
+
+
 @professional_required
 @require_POST
 def case_people(request, pk: int, role: str):
     """Set the responsible professional, add a professional, or let a volunteer join."""
     case = _changeable_case(request, pk)
     actions = {
-        "responsible": (_team_professionals(case.team_id), services.case_set_responsible, "professional"),
-        "professional": (User.objects.filter(is_active=True), services.case_add_professional, "professional"),
+        "responsible": (professionals_for(case, responsible=True), services.case_set_responsible, "professional"),
+        "professional": (professionals_for(case, responsible=False), services.case_add_professional, "professional"),
         "volunteer": (selectors.assignable_volunteers(case), services.volunteer_assign, "volunteer"),
     }
     if role not in actions:
         raise Http404
     people, service, keyword = actions[role]
-    form = PersonForm(request.POST, people=people)
+    form = PersonForm(request.POST, people=people, refused=PICKER_REFUSALS[role])
     if form.is_valid():
         try:
             service(actor=request.user, case=case, **{keyword: form.cleaned_data["person"]})
@@ -346,7 +353,7 @@ def case_people(request, pk: int, role: str):
 @require_POST
 def membership_end(request, pk: int, membership_pk: int):
     case = _changeable_case(request, pk)
-    membership = get_object_or_404(CaseMembership, pk=membership_pk, case=case, ended_at__isnull=True)
+    membership = get_object_or_404(CaseMembership, pk=parse_id(membership_pk), case=case, ended_at__isnull=True)
     try:
         services.membership_end(actor=request.user, membership=membership)
     except ValidationError as error:
@@ -440,12 +447,7 @@ def case_reopen(request, pk: int):
 @professional_required
 @require_POST
 def alarm_resolve(request, alarm_pk: int):
-    from volunteers.selectors import open_alarms_for
-
-    alarm = get_object_or_404(open_alarms_for(request.user), pk=alarm_pk)
-    try:
-        services.alarm_resolve(actor=request.user, alarm=alarm)
-    except PermissionDenied:
-        raise Http404 from None
+    alarm = alarms.get(request.user, alarms.Action.FOLLOW_UP, alarm_pk)
+    services.alarm_resolve(actor=request.user, alarm=alarm)
     messages.success(request, _("The alarm is marked as followed up."))
     return redirect("home")

@@ -18,7 +18,7 @@ import uuid
 from django_otp.oath import totp
 from locust import FastHttpUser, between, task
 
-from accounts import demo
+from wijkteam import demo
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _lock = threading.Lock()

@@ -34,7 +34,6 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from accounts import demo
 from accounts.models import Discipline, Municipality, Team, User, Village
 from accounts.roles import Role
 from accounts.services import professional_set_team, role_grant, system_actor, team_create
@@ -67,6 +66,7 @@ from cases.models import (
 )
 from cases.permissions import ALL_CODENAMES, MemberFact, grants_from_facts
 from cases.services import RESIDENT_FIELDS
+from wijkteam import demo
 
 MUNICIPALITY = "Schaalstad"
 
@@ -480,8 +480,9 @@ class ScaleSeeder:
     def _written_models(self) -> list[type[models.Model]]:
         from auditlog.models import LogEntry
 
+        from cases.models import Alarm
         from socialmap.models import CollectiveSignal, Offer, Referral
-        from volunteers.models import Alarm, Location, RosterSlot, Shift
+        from volunteers.models import Location, RosterSlot, Shift
 
         return [
             Resident,
@@ -513,7 +514,7 @@ class ScaleSeeder:
     # -- organisation, through the services --
 
     def _organisation(self) -> World:
-        from privacy.models import RetentionRule
+        from cases.models import RetentionRule
         from volunteers.models import VolunteerStaff
 
         size, rnd = self.size, self.random
@@ -887,7 +888,7 @@ class ScaleSeeder:
         )
 
     def _visits(self, world: World, facts: list[CaseFacts]) -> None:
-        from volunteers.models import Alarm
+        from cases.models import Alarm
 
         rnd, writer = self.random, self.writer
         with_volunteer = [f for f in facts if f.volunteer_id]

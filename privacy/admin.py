@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import RetentionRule
+from cases.models import RetentionRule
 
 
 @admin.register(RetentionRule)

@@ -7,9 +7,13 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy (GDPR)")
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
+        from cases.records import Erasure, register
 
-        from .models import DataSubjectRequest, RetentionRule
+        from .models import DataSubjectRequest
 
-        auditlog.register(RetentionRule)
-        auditlog.register(DataSubjectRequest)
+        register(
+            DataSubjectRequest,
+            resident_path="resident",
+            purpose="the resident's GDPR requests and what was done with them (art. 5(2), 12)",
+            personal={"note": Erasure.CLEAR},
+        )

@@ -3,14 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from wijkteam.forms import DateInput
 
-from .selectors import AUDITED_MODELS
+from .selectors import record_type_choices
 
 
 class AccessLogFilterForm(forms.Form):
     actor = forms.CharField(label=_("Login name"), max_length=150, required=False)
-    model = forms.ChoiceField(
-        label=_("Record"), required=False, choices=[("", _("All")), *[(m, m) for m in AUDITED_MODELS]]
-    )
+    model = forms.ChoiceField(label=_("Record"), required=False)
     object_id = forms.IntegerField(label=_("Record number"), min_value=1, max_value=2**62, required=False)
     case_id = forms.IntegerField(label=_("Case number"), min_value=1, max_value=2**62, required=False)
     action = forms.TypedChoiceField(
@@ -22,6 +20,10 @@ class AccessLogFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", _("All")), *record_type_choices()]
 
 
 class ReasonForm(forms.Form):

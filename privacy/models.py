@@ -1,32 +1,9 @@
-"""GDPR (AVG): retention rules per legal basis, and the requests of data subjects."""
+"""GDPR (AVG): the requests of data subjects. (Retention rules live with the case file: cases.RetentionRule.)"""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-
-class RetentionRule(models.Model):
-    """How long a closed case is kept, by legal basis: per life domain or team, else the
-    municipality's default (e.g. Wmo 15 years, youth care 20 years, the voorliggend veld as the
-    municipality chooses). Data an administrator keeps, not constants in code."""
-
-    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.CASCADE, related_name="retention_rules")
-    legal_basis = models.CharField(_("legal basis"), max_length=200)
-    years = models.PositiveSmallIntegerField(_("years after closing"))
-    domain = models.ForeignKey(
-        "cases.LifeDomain", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("life domain")
-    )
-    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("team"))
-    is_default = models.BooleanField(_("default of the municipality"), default=False)
-
-    class Meta:
-        verbose_name = _("retention rule")
-        verbose_name_plural = _("retention rules")
-        ordering = ["municipality", "-years"]
-
-    def __str__(self) -> str:
-        return f"{self.legal_basis} ({self.years})"
 
 
 class RequestKind(models.TextChoices):

@@ -4,16 +4,24 @@ No case content outside the right-of-access export."""
 import datetime
 
 from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Resident
+from cases.records import registry
 from cases.selectors import matching_residents
 
-AUDITED_MODELS = ("resident", "case", "casemembership", "volunteerconsent", "journalentry", "homevisit", "agreement",
-                  "meetingdecision", "caseinterest", "alarm", "volunteerstaff", "datasubjectrequest")  # fmt: skip
+from .policies import residents
+
+
+def record_type_choices() -> list[tuple[str, str]]:
+    """(model name, label) of every audited kind of record: the case-file records of the
+    registry (``cases.records``) first, then the other audited records (staff, rosters…)."""
+    file_models = [record.model for record in registry]
+    others = sorted((m for m in auditlog.get_models() if m not in file_models), key=lambda m: m._meta.model_name)
+    return [(m._meta.model_name, str(m._meta.verbose_name)) for m in (*file_models, *others)]
 
 
 def access_log(
@@ -28,7 +36,8 @@ def access_log(
     limit: int = 200,
 ) -> list[LogEntry]:
     """Who read or changed what, when, in which role, from where (in the spirit of NEN 7513)."""
-    entries = LogEntry.objects.filter(content_type__app_label__in=["cases", "volunteers", "privacy", "auditlog"])
+    logged = [*auditlog.get_models(), LogEntry]
+    entries = LogEntry.objects.filter(content_type__in=ContentType.objects.get_for_models(*logged).values())
     if actor:
         entries = entries.filter(actor__username__iexact=actor)
     if model:
@@ -53,19 +62,7 @@ def access_log(
     )
 
 
-def log_search_read(*, actor: User, filters: dict) -> None:
-    """Reading the access log is itself logged (an ACCESS entry on the log)."""
-    LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(LogEntry),
-        object_pk="search",
-        object_repr="Access log search",
-        action=LogEntry.Action.ACCESS,
-        actor=actor,
-        actor_email=actor.email,
-        timestamp=timezone.now(),
-        additional_data={"view": "access_log", "filters": {k: str(v) for k, v in filters.items() if v}},
-    )
-
-
-def residents_search(query: str) -> QuerySet[Resident]:
-    return matching_residents(Resident.objects.all(), query).select_related("village").order_by("last_name")[:50]
+def residents_search(*, user: User, query: str) -> QuerySet[Resident]:
+    """Residents of the privacy officer's own municipalities matching ``query`` (``policies.residents``)."""
+    scope = residents.scope(user, residents.Action.HANDLE)
+    return matching_residents(scope, query).select_related("village").order_by("last_name", "pk")[:50]

@@ -1,67 +1,45 @@
-"""GDPR (AVG) services: retention, restriction, objection, the right of access, erasure.
+"""GDPR (AVG) services: restriction, objection, the right of access, erasure and the retention
+purge, and recording a search of the access log.
 
 Each is keyword-only, atomic, acts for an ``actor`` and is audited; every data-subject request
-is recorded with its outcome (and why, when refused).
+is recorded with its outcome (and why, when refused). Which records a resident's file holds,
+and what erasure does to each field, is the registry's (``cases.records``): nothing here lists
+models by hand.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, has_role
-from cases.audit import acting_as, log_access
+from base.audit import acting_as, log_access
 from cases.constants import CaseStatus
-from cases.models import (
-    Agreement,
-    Case,
-    CaseInterest,
-    CaseMembership,
-    HomeVisit,
-    JournalEntry,
-    MeetingDecision,
-    Resident,
-    VolunteerConsent,
-)
+from cases.models import Case, Resident
 from cases.permissions import sync_case_permissions
-from volunteers.models import Alarm
+from cases.records import ERASED, erase_case, erase_resident, registry
 
-from .models import DataSubjectRequest, RequestKind, RequestOutcome, RetentionRule
+from .models import DataSubjectRequest, RequestKind, RequestOutcome
+from .policies import residents
 
-ERASED = "[gewist]"
 
-
-def _require_privacy_officer(actor: User) -> None:
+def _require_privacy_officer(actor: User, resident: Resident | None = None) -> None:
     if not has_role(actor, Role.PRIVACY_OFFICER):
         raise PermissionDenied(_("Only the privacy officer may do this."))
+    if resident is not None:
+        residents.require(actor, residents.Action.HANDLE, resident, _("This resident is not yours to handle."))
 
 
 # --- retention -------------------------------------------------------------------------------
-
-
-def retention_until_for(case: Case, closed_on: datetime.date) -> datetime.date | None:
-    """Keep-until date of a closed case: the longest period of the rules for its life domains,
-    else its team's rule, else the municipality's default. None: no rule, keep (and say so)."""
-    rules = RetentionRule.objects.filter(municipality_id=case.team.municipality_id)
-    years = rules.filter(domain__in=case.domains.all()).order_by("-years").values_list("years", flat=True).first()
-    if years is None:
-        years = rules.filter(team=case.team_id).order_by("-years").values_list("years", flat=True).first()
-    if years is None:
-        years = rules.filter(is_default=True).order_by("-years").values_list("years", flat=True).first()
-    if years is None:
-        return None
-    try:
-        return closed_on.replace(year=closed_on.year + years)
-    except ValueError:  # 29 February
-        return closed_on.replace(year=closed_on.year + years, day=28)
 
 
 def retention_blocks_erasure(resident: Resident, today: datetime.date | None = None) -> str | None:
@@ -91,7 +69,7 @@ def retention_blocks_erasure(resident: Resident, today: datetime.date | None = N
 def resident_restrict(*, actor: User, resident: Resident, reason: str, restricted: bool = True) -> Resident:
     """Restrict processing (art. 18): the file becomes read-only and volunteer staff lose access.
     ``restricted=False`` lifts the restriction."""
-    _require_privacy_officer(actor)
+    _require_privacy_officer(actor, resident)
     with acting_as(actor):
         resident = Resident.objects.select_for_update().get(pk=resident.pk)
         resident.restricted_at = timezone.now() if restricted else None
@@ -108,7 +86,7 @@ def resident_restrict(*, actor: User, resident: Resident, reason: str, restricte
 @transaction.atomic
 def resident_object(*, actor: User, resident: Resident, note: str) -> Resident:
     """Record an objection (art. 21). The team weighs it; the file shows it to every reader."""
-    _require_privacy_officer(actor)
+    _require_privacy_officer(actor, resident)
     with acting_as(actor):
         resident = Resident.objects.select_for_update().get(pk=resident.pk)
         resident.objection_at = timezone.now()
@@ -123,87 +101,119 @@ def resident_object(*, actor: User, resident: Resident, note: str) -> Resident:
 # --- right of access (art. 15) ---------------------------------------------------------------
 
 
-def _values(instance, exclude: tuple[str, ...] = ()) -> dict:
-    data = {}
-    for field in instance._meta.concrete_fields:
-        if field.name in exclude:
-            continue
-        value = getattr(instance, field.attname)
-        data[field.name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return data
+@dataclass
+class ExportSection:
+    """The rows of one kind of record, with the label of every field."""
+
+    key: str
+    title: str
+    purpose: str
+    labels: dict[str, str]
+    rows: list[dict]
+
+    @property
+    def labelled_rows(self) -> list[list[tuple[str, object]]]:
+        """Each row as (label, value) pairs, for the page; lists shown as one line."""
+        return [
+            [(label, ", ".join(map(str, row[name])) if isinstance(row[name], list) else row[name])
+             for name, label in self.labels.items()]
+            for row in self.rows
+        ]  # fmt: skip
+
+
+def _value(row: models.Model, field: models.Field):
+    if field.many_to_many:
+        return [str(item) for item in getattr(row, field.name).all()]
+    value = getattr(row, field.name)
+    if value is None:
+        return None
+    if field.choices:
+        return str(getattr(row, f"get_{field.name}_display")())
+    if isinstance(value, Case):
+        return value.reference
+    if isinstance(value, User):
+        return value.display_name
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat(timespec="minutes")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _case_id(row: models.Model, case_path: str) -> int:
+    if not case_path:
+        return row.pk
+    *hops, last = case_path.split("__")
+    for hop in hops:
+        row = getattr(row, hop)
+    return getattr(row, f"{last}_id")
+
+
+def _sections(record, rows) -> ExportSection:
+    fields = record.export_fields()
+    return ExportSection(
+        key=record.key,
+        title=str(record.model._meta.verbose_name_plural),
+        purpose=record.purpose,
+        labels={f.name: str(f.verbose_name) for f in fields},
+        rows=[{f.name: _value(row, f) for f in fields} for row in rows],
+    )
+
+
+def _rows(record, resident: Resident) -> QuerySet:
+    fields = record.export_fields()
+    relations = [f.name for f in fields if f.many_to_one]
+    m2m = [f.name for f in fields if f.many_to_many]
+    return record.of_residents([resident.pk]).select_related(*relations).prefetch_related(*m2m).order_by("pk")
 
 
 @transaction.atomic
 def access_export(*, actor: User, resident: Resident) -> dict:
-    """Everything we hold about one resident: their details, cases, journal, visits,
-    agreements, consent history, decisions, and who accessed the file. Producing it is logged."""
-    _require_privacy_officer(actor)
-    cases = list(Case.objects.filter(resident=resident).select_related("team").prefetch_related("domains", "topics"))
-    case_ids = [case.pk for case in cases]
+    """Everything we hold about one resident (art. 15): every record the registry declares, with
+    every field, per case; the resident's requests; and who read or changed the file.
+    Producing it is logged and recorded as a request."""
+    _require_privacy_officer(actor, resident)
+    per_case: dict[int, list[ExportSection]] = {}
+    above_cases: list[ExportSection] = []
+    for record in registry:
+        rows = list(_rows(record, resident))
+        if record.case_path is None:
+            above_cases.append(_sections(record, rows))
+            continue
+        grouped: dict[int, list] = {}
+        for row in rows:
+            grouped.setdefault(_case_id(row, record.case_path), []).append(row)
+        for case_id, case_rows in grouped.items():
+            per_case.setdefault(case_id, []).append(_sections(record, case_rows))
+    resident_section = next(section for section in above_cases if section.key == registry.records[Resident].key)
+    case_ids = sorted(per_case)
+    teams = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "team__name"))
     export = {
-        "generated_at": timezone.now().isoformat(),
-        "resident": _values(resident),
+        "generated_at": timezone.localtime().isoformat(timespec="minutes"),
+        "resident": resident_section.rows[0] if resident_section.rows else {},
+        "resident_section": resident_section,
         "cases": [
             {
-                "id": case.pk,
-                "details": _values(case, exclude=("submission_key", "version")),
-                "team": case.team.name,
-                "domains": [str(d) for d in case.domains.all()],
-                "topics": [str(t) for t in case.topics.all()],
-                "people": [
-                    {
-                        "name": m.user.display_name,
-                        "role": m.get_role_display(),
-                        "from": m.started_at.isoformat(),
-                        "until": m.ended_at.isoformat() if m.ended_at else None,
-                    }
-                    for m in CaseMembership.objects.filter(case=case).select_related("user")
-                ],
-                "consents": [_values(c, exclude=("case",)) for c in VolunteerConsent.objects.filter(case=case)],
-                "journal": [
-                    {
-                        "date": e.created_at.isoformat(),
-                        "author": e.author.display_name,
-                        "visibility": e.visibility,
-                        "text": e.text,
-                    }
-                    for e in JournalEntry.objects.filter(case=case).select_related("author")
-                ],
-                "home_visits": [
-                    {**_values(v, exclude=("case", "visitor", "submission_key")), "visitor": v.visitor.display_name}
-                    for v in HomeVisit.objects.filter(case=case).select_related("visitor")
-                ],
-                "agreements": [
-                    {**_values(a, exclude=("case", "assignee", "created_by")), "who": a.assignee.display_name}
-                    for a in Agreement.objects.filter(case=case).select_related("assignee")
-                ],
-                "decisions": [
-                    {"date": d.decided_at.isoformat(), "next_step": d.next_step, "notes": d.notes}
-                    for d in MeetingDecision.objects.filter(case=case)
-                ],
+                "id": case_id,
+                "team": teams.get(case_id, ""),
+                "records": {section.key: section.rows for section in per_case[case_id]},
+                "sections": per_case[case_id],
             }
-            for case in cases
+            for case_id in case_ids
         ],
+        "records": {section.key: section.rows for section in above_cases if section is not resident_section},
+        "sections": [section for section in above_cases if section is not resident_section],
         "access_log": [
             {
-                "when": entry.timestamp.isoformat(),
+                "when": timezone.localtime(entry.timestamp).isoformat(timespec="minutes"),
                 "who": entry.actor.display_name if entry.actor else None,
                 "action": entry.get_action_display(),
                 "what": f"{entry.content_type.model} #{entry.object_pk}",
                 "from": entry.remote_addr,
             }
-            for entry in _entries_about(resident, case_ids)
-            .select_related("actor", "content_type")
-            .order_by("timestamp")
-        ],
-        "requests": [
-            {
-                "kind": r.get_kind_display(),
-                "received_on": r.received_on.isoformat(),
-                "outcome": r.get_outcome_display(),
-                "note": r.note,
-            }
-            for r in DataSubjectRequest.objects.filter(resident=resident)
+            for entry in entries_about(resident, case_ids).select_related("actor", "content_type").order_by("timestamp")
         ],
     }
     with acting_as(actor):
@@ -214,7 +224,16 @@ def access_export(*, actor: User, resident: Resident) -> dict:
     return export
 
 
-def _entries_about(resident: Resident, case_ids: list[int]):
+def export_as_json(export: dict) -> dict:
+    """The export without the page's helpers (sections, labels): plain, documented keys."""
+    return {
+        **{key: value for key, value in export.items() if key not in ("sections", "resident_section", "cases")},
+        "cases": [{key: value for key, value in case.items() if key != "sections"} for case in export["cases"]],
+    }
+
+
+def entries_about(resident: Resident, case_ids: list[int]) -> QuerySet[LogEntry]:
+    """Audit and access entries about the resident, their cases and every record on them."""
     resident_type = ContentType.objects.get_for_model(Resident)
     case_type = ContentType.objects.get_for_model(Case)
     return LogEntry.objects.filter(
@@ -231,7 +250,7 @@ def _entries_about(resident: Resident, case_ids: list[int]):
 def resident_erase(*, actor: User, resident: Resident, note: str = "") -> DataSubjectRequest:
     """Erase (anonymise) a resident and everything about them, including personal data in
     audit entries, unless a legal retention period applies: then refuse and record why."""
-    _require_privacy_officer(actor)
+    _require_privacy_officer(actor, resident)
     reason = retention_blocks_erasure(resident)
     with acting_as(actor):
         if reason is not None:
@@ -248,61 +267,68 @@ def resident_erase(*, actor: User, resident: Resident, note: str = "") -> DataSu
         )
 
 
-def anonymise_case(case: Case) -> None:
-    """Replace every personal text of one case and its records, and scrub its audit entries."""
-    Case.objects.filter(pk=case.pk).update(request_for_help=ERASED, volunteer_summary=ERASED, closing_note=ERASED)
-    JournalEntry.objects.filter(case=case).update(text=ERASED)
-    HomeVisit.objects.filter(case=case).update(summary=ERASED, note_for_responsible=ERASED)
-    Agreement.objects.filter(case=case).update(description=ERASED)
-    VolunteerConsent.objects.filter(case=case).update(note="")
-    MeetingDecision.objects.filter(case=case).update(next_step=ERASED, notes="")
-    CaseInterest.objects.filter(case=case).update(note="")
-    Alarm.objects.filter(case=case).update(note="")
-    _scrub_log(_entries_about_case(case))
-
-
 def anonymise_resident(resident: Resident) -> None:
-    """Anonymise the resident and all their cases (bulk writes on purpose: erasure must not
-    write the erased values into new audit entries). The erasure itself is recorded as a
-    DataSubjectRequest by the caller."""
-    for case in Case.objects.filter(resident=resident):
-        anonymise_case(case)
-    Resident.objects.filter(pk=resident.pk).update(
-        first_name=ERASED,
-        last_name="",
-        date_of_birth=None,
-        street="",
-        house_number="",
-        postcode="",
-        phone="",
-        email="",
-        notes="",
-        restriction_reason="",
-        objection_note="",
-        erased_at=timezone.now(),
-    )
-    resident_type = ContentType.objects.get_for_model(Resident)
-    _scrub_log(LogEntry.objects.filter(content_type=resident_type, object_id=resident.pk))
+    """Anonymise the resident, all their cases and every record of their file, and the values in
+    the audit entries (the registry says which fields and how). The erasure itself is recorded
+    as a DataSubjectRequest by the caller, after this."""
+    for case_id in Case.objects.filter(resident=resident).values_list("pk", flat=True):
+        erase_case(case_id)
+    erase_resident(resident.pk, extra={"erased_at": timezone.now()})
 
 
-def _entries_about_case(case: Case):
-    case_type = ContentType.objects.get_for_model(Case)
-    return LogEntry.objects.filter(Q(content_type=case_type, object_id=case.pk) | Q(additional_data__case_id=case.pk))
-
-
-def _scrub_log(entries) -> None:
-    """Keep who did what when; drop the values (they may hold personal data)."""
-    for entry in entries.only("pk", "changes"):
-        changes = entry.changes if isinstance(entry.changes, dict) else {}
-        scrubbed = {field: [ERASED, ERASED] for field in changes}
-        LogEntry.objects.filter(pk=entry.pk).update(changes=scrubbed, changes_text="", serialized_data=None)
-
-
-def expired_cases(today: datetime.date | None = None):
+def expired_cases(today: datetime.date | None = None) -> QuerySet[Case]:
     """Closed cases past their retention end, not yet anonymised."""
     today = today or timezone.localdate()
     return (
         Case.objects.filter(status=CaseStatus.CLOSED, retention_until__lt=today)
         .exclude(request_for_help=ERASED)
         .select_related("resident")
+        .order_by("pk")
     )
+
+
+@transaction.atomic
+def retention_purge(*, actor: User, today: datetime.date | None = None) -> list[Case]:
+    """Anonymise every closed case past its keep-until date, recording each as an erasure;
+    when none of the resident's cases is kept any longer, the resident is anonymised too.
+    ``purge_expired --apply`` calls this from a daily timer, as the named system user."""
+    expired = list(expired_cases(today))
+    with acting_as(actor):
+        for case in expired:
+            erase_case(case.pk)
+            resident = case.resident
+            still_kept = Case.objects.filter(resident=resident).exclude(request_for_help=ERASED).exists()
+            if not still_kept and retention_blocks_erasure(resident, today) is None:
+                anonymise_resident(resident)
+            DataSubjectRequest.objects.create(
+                resident=resident,
+                kind=RequestKind.ERASURE,
+                handled_by=actor,
+                outcome=RequestOutcome.DONE,
+                note=f"Retention period of {case} ended; anonymised by purge_expired.",
+            )
+    return expired
+
+
+# --- the access log --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def access_log_search_record(*, actor: User, filters: dict) -> LogEntry:
+    """Reading the access log is itself logged: an ACCESS entry on the log with the filters."""
+    _require_privacy_officer(actor)
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(LogEntry),
+        object_pk="search",
+        object_repr="Access log search",
+        action=LogEntry.Action.ACCESS,
+        actor=actor,
+        actor_email=actor.email,
+        timestamp=timezone.now(),
+        additional_data={"view": "access_log", "filters": {k: str(v) for k, v in filters.items() if v}},
+    )
+
+
+def case_file_record_types() -> list[str]:
+    """The model names of every case-file record (the access log's record filter)."""
+    return [record.model._meta.model_name for record in registry]

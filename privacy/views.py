@@ -5,15 +5,14 @@ import json
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import Role
-from cases.models import Resident
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import AccessLogFilterForm, ReasonForm
 from .models import DataSubjectRequest
 
@@ -33,20 +32,20 @@ def access_log(request):
         current = sorted(g.name for g in entry.actor.groups.all() if g.name in ROLE_NAMES) if entry.actor else []
         entry.roles_then = ", ".join(stored if stored is not None else current)
         entry.view_name = data.get("view", "")
-    selectors.log_search_read(actor=request.user, filters=filters)
+    services.access_log_search_record(actor=request.user, filters=filters)
     return render(request, "privacy/access_log.html", {"form": form, "entries": entries})
 
 
 @privacy_officer_required
 def residents(request):
     query = request.GET.get("q", "")[:100]
-    found = selectors.residents_search(query) if len(query.strip()) >= 2 else []
+    found = selectors.residents_search(user=request.user, query=query) if len(query.strip()) >= 2 else []
     return render(request, "privacy/residents.html", {"query": query, "residents": found})
 
 
 @privacy_officer_required
 def resident(request, pk: int):
-    person = get_object_or_404(Resident, pk=pk)
+    person = policies.residents.get(request.user, policies.residents.Action.HANDLE, pk)
     return render(
         request,
         "privacy/resident.html",
@@ -64,11 +63,12 @@ def export(request, pk: int, fmt: str):
     """Right of access (art. 15): a readable document (HTML, printable to PDF) or JSON."""
     if fmt not in ("html", "json"):
         raise Http404
-    person = get_object_or_404(Resident, pk=pk)
+    person = policies.residents.get(request.user, policies.residents.Action.HANDLE, pk)
     data = services.access_export(actor=request.user, resident=person)
     if fmt == "json":
         response = HttpResponse(
-            json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+            json.dumps(services.export_as_json(data), ensure_ascii=False, indent=2, default=str),
+            content_type="application/json; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="inzage-inwoner-{person.pk}.json"'
         return response
@@ -78,7 +78,7 @@ def export(request, pk: int, fmt: str):
 @privacy_officer_required
 @require_POST
 def act(request, pk: int, action: str):
-    person = get_object_or_404(Resident, pk=pk)
+    person = policies.residents.get(request.user, policies.residents.Action.HANDLE, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write down the reason or note first."))

@@ -14,30 +14,23 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.models import Team, User
-from accounts.roles import Role, has_role
 from cases.constants import ConsentAnswer, IntakeChannel, LifeDomainCode, MembershipRole, Outcome
 from cases.models import Case, CaseMembership, HomeVisit, MeetingDecision, VolunteerConsent
 from socialmap.models import CollectiveSignal, SignalStatus
+
+from .policies import reports
 
 SMALL = 5
 
 
 def report_teams(user: User) -> QuerySet[Team]:
-    """Teams whose reports the user may see: their own (professional) or coordinated teams."""
-    query = Q(pk__in=[])
-    if has_role(user, Role.PROFESSIONAL):
-        query |= Q(professionals__user=user)
-    if has_role(user, Role.COORDINATOR):
-        query |= Q(coordinators=user)
-    return Team.objects.filter(query).distinct().order_by("name")
+    """Teams whose reports the user may see (``reports.policies``)."""
+    return reports.scope(user, reports.Action.VIEW)
 
 
 def suppress_for(user: User, teams: list[Team]) -> bool:
     """Small counts are hidden unless the reader may open the files of every team in scope."""
-    if not has_role(user, Role.PROFESSIONAL):
-        return True
-    own = set(Team.objects.filter(professionals__user=user).values_list("pk", flat=True))
-    return not {team.pk for team in teams} <= own
+    return reports.suppress_small_counts(user, teams)
 
 
 @dataclass

@@ -9,8 +9,20 @@ class SocialMapConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from cases.records import Erasure, register
+
         from .models import CollectiveSignal, Offer, Referral
+        from .selectors import REFERRAL_FIELDS, referrals_by_case
 
         auditlog.register(Offer, m2m_fields={"villages", "domains", "topics"})
         auditlog.register(CollectiveSignal, m2m_fields={"offers"})
-        auditlog.register(Referral)
+        register(
+            Referral,
+            case_path="case",
+            purpose="referrals of the resident to a local offer, and how it went (R12)",
+            personal={"outcome_note": Erasure.CLEAR},
+            section="referrals",
+            file_reader=referrals_by_case,
+            slice_reader=referrals_by_case,
+            volunteer_fields=REFERRAL_FIELDS,
+        )

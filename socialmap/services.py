@@ -1,4 +1,5 @@
-"""Writes on the social map, referrals and collective signals. Keyword-only, atomic, audited."""
+"""Writes on the social map, referrals and collective signals. Keyword-only, atomic, audited;
+every check through ``socialmap.policies``."""
 
 from __future__ import annotations
 
@@ -9,20 +10,28 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role, has_role
-from cases.audit import acting_as
+from base.audit import acting_as
+from base.updates import model_update
 from cases.models import Case, HomeVisit
-from cases.permissions import CaseAction, can
 
 from .models import CollectiveSignal, Offer, Referral, ReferralOutcome, SignalStatus
+from .policies import may_use_social_map, offers, referrals, signals, staff_villages
 
-OFFER_FIELDS = {"name", "kind", "description", "when", "where", "contact", "cost", "accessibility", "active"}
+OFFER_FIELDS = ("name", "kind", "description", "when", "where", "contact", "cost", "accessibility", "active")
 
 
 def _require_staff(actor: User) -> None:
     """Professionals and volunteer staff keep the social map (volunteer staff know it best, R12)."""
-    if not (has_role(actor, Role.PROFESSIONAL) or has_role(actor, Role.VOLUNTEER_STAFF)):
+    if not may_use_social_map(actor):
         raise PermissionDenied(_("Only professionals and volunteer staff may do this."))
+
+
+def _check_villages(actor: User, villages: list) -> None:
+    if not villages:
+        raise ValidationError({"villages": _("Choose at least one village.")})
+    allowed = set(staff_villages(actor).values_list("pk", flat=True))
+    if any(village.pk not in allowed for village in villages):
+        raise ValidationError({"villages": _("Choose villages of your own municipality.")})
 
 
 @transaction.atomic
@@ -35,32 +44,43 @@ def offer_save(
     topics: Iterable = (),
     **fields,
 ) -> Offer:
+    """Add an offer, or change one of the actor's municipality (``policies.offers``)."""
     _require_staff(actor)
-    if set(fields) - OFFER_FIELDS:
-        raise TypeError(f"Unknown offer fields: {sorted(set(fields) - OFFER_FIELDS)}")
+    if offer is not None:
+        offers.require(actor, offers.Action.EDIT, offer, _("You may not change this offer."))
     villages = list(villages)
-    if not villages:
-        raise ValidationError({"villages": _("Choose at least one village.")})
+    _check_villages(actor, villages)
+    data = {**fields, "villages": villages, "domains": list(domains), "topics": list(topics)}
     with acting_as(actor):
-        offer = offer or Offer(created_by=actor)
-        for name, value in fields.items():
-            setattr(offer, name, value)
-        offer.full_clean(exclude=["created_by"])
-        offer.save()
-        offer.villages.set(villages)
-        offer.domains.set(list(domains))
-        offer.topics.set(list(topics))
+        if offer is None:
+            if set(fields) - set(OFFER_FIELDS):
+                raise TypeError(f"Unknown offer fields: {sorted(set(fields) - set(OFFER_FIELDS))}")
+            offer = Offer(created_by=actor)
+            for name, value in fields.items():
+                setattr(offer, name, value)
+            offer.full_clean(exclude=["created_by"])
+            offer.save()
+            for name in ("villages", "domains", "topics"):
+                getattr(offer, name).set(data[name])
+            return offer
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        offer, _changed = model_update(
+            instance=offer,
+            fields=(*OFFER_FIELDS, "villages", "domains", "topics"),
+            data=data,
+            clean_exclude=["created_by"],
+        )
         return offer
 
 
 @transaction.atomic
 def referral_make(*, actor: User, case: Case, offer: Offer, visit: HomeVisit | None = None) -> Referral:
     """Refer the resident to an offer, from the case file or from a home visit (R12)."""
-    if not (can(actor, CaseAction.CHANGE_FILE, case) or can(actor, CaseAction.LOG_VISIT, case)):
+    if not referrals.cases(actor).filter(pk=case.pk).exists():
         raise PermissionDenied(_("You may not do this on this case."))
     if visit is not None and visit.case_id != case.pk:
         raise ValidationError(_("This visit belongs to another case."))
-    if not offer.active:
+    if not offer.active or not offers.can(actor, offers.Action.VIEW, offer):
         raise ValidationError(_("This offer is no longer active."))
     with acting_as(actor):
         return Referral.objects.create(case=case, offer=offer, visit=visit, referred_by=actor)
@@ -68,15 +88,14 @@ def referral_make(*, actor: User, case: Case, offer: Offer, visit: HomeVisit | N
 
 @transaction.atomic
 def referral_outcome(*, actor: User, referral: Referral, outcome: str, note: str = "") -> Referral:
-    case = referral.case
-    if not (can(actor, CaseAction.CHANGE_FILE, case) or can(actor, CaseAction.LOG_VISIT, case)):
-        raise PermissionDenied(_("You may not do this on this case."))
+    referrals.require(actor, referrals.Action.RECORD_OUTCOME, referral, _("You may not do this on this case."))
     if outcome not in ReferralOutcome.values:
         raise ValidationError({"outcome": _("Choose how it went.")})
     with acting_as(actor):
-        referral.outcome = outcome
-        referral.outcome_note = note
-        referral.save(update_fields=["outcome", "outcome_note"])
+        referral = Referral.objects.select_for_update().get(pk=referral.pk)
+        referral, _changed = model_update(
+            instance=referral, fields=("outcome", "outcome_note"), data={"outcome": outcome, "outcome_note": note}
+        )
         return referral
 
 
@@ -84,6 +103,7 @@ def referral_outcome(*, actor: User, referral: Referral, outcome: str, note: str
 def signal_record(*, actor: User, village, theme: str, description: str, source: str = "") -> CollectiveSignal:
     """Record a village-level need (R13); volunteer staff pick these up."""
     _require_staff(actor)
+    _check_villages(actor, [village])
     with acting_as(actor):
         signal = CollectiveSignal(
             village=village, theme=theme, description=description, source=source, recorded_by=actor
@@ -100,13 +120,13 @@ SIGNAL_STEPS = {SignalStatus.NEW: SignalStatus.PASSED_ON, SignalStatus.PASSED_ON
 def signal_advance(*, actor: User, signal: CollectiveSignal, offers: Iterable[Offer] = ()) -> CollectiveSignal:
     """new -> passed to the welfare organisation -> acted on; developing collective offers is
     the professionals' task (R13), so only they move a signal on and link the offers."""
-    if not has_role(actor, Role.PROFESSIONAL):
-        raise PermissionDenied(_("Only a professional may do this."))
+    signals.require(actor, signals.Action.ADVANCE, signal, _("Only a professional may do this."))
     with acting_as(actor):
         signal = CollectiveSignal.objects.select_for_update().get(pk=signal.pk)
         if signal.status in SIGNAL_STEPS:
             signal.status = SIGNAL_STEPS[signal.status]
             signal.save(update_fields=["status"])
-        if offers:
-            signal.offers.add(*offers)
+        linked = list(offers)  # the parameter shadows the offer policy here, which is not needed
+        if linked:
+            signal.offers.add(*linked)
         return signal

@@ -1,5 +1,6 @@
 """The social map (R12), referrals from a case or a visit, and collective signals (R13).
-For professionals and volunteer staff; anyone else gets 404."""
+For professionals and volunteer staff; every object loads through ``socialmap.policies``, so
+anything else answers 404."""
 
 from functools import wraps
 
@@ -8,38 +9,37 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role, has_role
+from base.policy import parse_id
 from cases.models import Case
-from cases.permissions import CaseAction, cases_for
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import OfferForm, OfferSearchForm, ReferralForm, ReferralOutcomeForm, SignalForm
-from .models import Offer, Referral
 
 
 def staff_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not selectors.may_use_social_map(request.user):
+        if not policies.may_use_social_map(request.user):
             raise Http404
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def _offers(request):
-    return Offer.objects.filter(villages__in=selectors.staff_municipality_villages(request.user)).distinct()
+def _active_offers(request):
+    return policies.offers.scope(request.user, policies.offers.Action.VIEW).filter(active=True)
 
 
 @staff_required
 def offer_list(request):
-    villages = selectors.staff_municipality_villages(request.user)
+    villages = policies.staff_villages(request.user)
     form = OfferSearchForm(request.GET or None, villages=villages)
     filters = form.cleaned_data if form.is_valid() else {}
     offers = selectors.offer_search(
@@ -54,8 +54,8 @@ def offer_list(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def offer_edit(request, pk: int | None = None):
-    offer = get_object_or_404(_offers(request), pk=pk) if pk else None
-    form = OfferForm(request.POST or None, instance=offer, villages=selectors.staff_municipality_villages(request.user))
+    offer = policies.offers.get(request.user, policies.offers.Action.EDIT, pk) if pk else None
+    form = OfferForm(request.POST or None, instance=offer, villages=policies.staff_villages(request.user))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         relations = {name: data.pop(name) for name in ("villages", "domains", "topics")}
@@ -76,12 +76,12 @@ def offer_edit(request, pk: int | None = None):
 @require_POST
 def referral_new(request, case_pk: int):
     """Refer from the case file (professional) or from the slice / a visit (volunteer staff)."""
-    scope = cases_for(request.user, CaseAction.CHANGE_FILE) | cases_for(request.user, CaseAction.LOG_VISIT)
-    case = get_object_or_404(Case.objects.filter(pk__in=scope.values("pk")), pk=case_pk)
-    form = ReferralForm(request.POST, offers=_offers(request).filter(active=True))
-    back = _back(request, case)
+    case = policies.referrals.cases(request.user).filter(pk=parse_id(case_pk)).first()
+    if case is None:
+        raise Http404
+    form = ReferralForm(request.POST, offers=_active_offers(request))
     if form.is_valid():
-        visit = case.home_visits.filter(pk=request.POST.get("visit") or 0, visitor=request.user).first()
+        visit = case.home_visits.filter(pk=parse_id(request.POST.get("visit")), visitor=request.user).first()
         try:
             services.referral_make(actor=request.user, case=case, offer=form.cleaned_data["offer"], visit=visit)
         except (ValidationError, PermissionDenied) as error:
@@ -92,18 +92,19 @@ def referral_new(request, case_pk: int):
             )
     else:
         messages.error(request, _("Choose an offer from the social map."))
-    return redirect(back)
+    return redirect(_back(request, case))
 
 
 @staff_required
 @require_POST
 def referral_outcome(request, pk: int):
-    scope = cases_for(request.user, CaseAction.CHANGE_FILE) | cases_for(request.user, CaseAction.LOG_VISIT)
-    referral = get_object_or_404(Referral.objects.filter(case__in=scope.values("pk")), pk=pk)
+    referral = policies.referrals.get(request.user, policies.referrals.Action.RECORD_OUTCOME, pk)
     form = ReferralOutcomeForm(request.POST)
     if form.is_valid():
         services.referral_outcome(actor=request.user, referral=referral, **form.cleaned_data)
         messages.success(request, _("Saved how the referral went."))
+    else:
+        messages.error(request, _("Choose how it went."))
     return redirect(_back(request, referral.case))
 
 
@@ -116,8 +117,7 @@ def _back(request, case: Case) -> str:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def signals(request):
-    villages = selectors.staff_municipality_villages(request.user)
-    form = SignalForm(request.POST or None, villages=villages)
+    form = SignalForm(request.POST or None, villages=policies.staff_villages(request.user))
     if request.method == "POST" and form.is_valid():
         services.signal_record(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Thank you: the signal is recorded and goes to the professionals."))
@@ -125,19 +125,16 @@ def signals(request):
     return render(
         request,
         "socialmap/signals.html",
-        {"form": form, "signals": selectors.signals_for(request.user), "offers": _offers(request).filter(active=True)},
+        {"form": form, "signals": selectors.signals_for(request.user), "offers": _active_offers(request)},
     )
 
 
 @staff_required
 @require_POST
 def signal_advance(request, pk: int):
-    signal = get_object_or_404(selectors.signals_for(request.user), pk=pk)
-    offers = _offers(request).filter(pk__in=[v for v in request.POST.getlist("offers") if v.isdigit()])
-    try:
-        services.signal_advance(actor=request.user, signal=signal, offers=offers)
-    except PermissionDenied:
-        raise Http404 from None
+    signal = policies.signals.get(request.user, policies.signals.Action.ADVANCE, pk)
+    ids = [number for number in map(parse_id, request.POST.getlist("offers")) if number is not None]
+    services.signal_advance(actor=request.user, signal=signal, offers=_active_offers(request).filter(pk__in=ids))
     messages.success(request, _("The signal is updated."))
     return redirect("socialmap:signals")
 

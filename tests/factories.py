@@ -8,8 +8,8 @@ from django.utils import timezone
 from accounts.models import Municipality, Team, User, Village
 from accounts.roles import Role
 from accounts.services import professional_set_team, role_grant, system_actor, team_create
+from base.audit import acting_as
 from cases import services
-from cases.audit import acting_as
 from cases.constants import ConsentAnswer, IntakeChannel, JournalVisibility, Outcome
 from cases.models import Case, LifeDomain, Resident
 from volunteers.models import VolunteerStaff
@@ -97,9 +97,11 @@ def make_administrator(**kwargs) -> User:
     return user
 
 
-def make_privacy_officer(**kwargs) -> User:
+def make_privacy_officer(municipality: Municipality | None = None, **kwargs) -> User:
+    """A privacy officer of ``municipality`` (the factories' default municipality unless said)."""
     user = UserFactory(**kwargs)
     role_grant(actor=system_actor(), user=user, role=Role.PRIVACY_OFFICER)
+    (municipality or MunicipalityFactory()).privacy_officers.add(user)
     return user
 
 

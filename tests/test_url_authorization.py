@@ -178,7 +178,7 @@ def _coordination_world(case, coordinator) -> dict:
         "profile": profile,
         "equipment": volunteer_services.equipment_issue(actor=coordinator, profile=profile, kind="phone"),
         "shift": volunteer_services.shift_assign(actor=coordinator, slot=slot, date=tomorrow, person=case.volunteer),
-        "feed": volunteer_services.calendar_feed_for(case.volunteer),
+        "feed": volunteer_services.calendar_feed_create(actor=case.volunteer),
     }
 
 

@@ -182,36 +182,6 @@ class WellbeingCheckIn(models.Model):
         return f"Check-in #{self.pk}"
 
 
-class Alarm(models.Model):
-    """'This is getting too heavy' (R11): on a case or in general. It reaches the supervising
-    professional and puts the case on the next meeting's agenda."""
-
-    volunteer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alarms", verbose_name=_("volunteer")
-    )
-    case = models.ForeignKey(
-        "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="alarms", verbose_name=_("case")
-    )
-    note = models.TextField(_("note"), blank=True)
-    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
-    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("alarm")
-        verbose_name_plural = _("alarms")
-        ordering = ["-raised_at"]
-        indexes = [models.Index(fields=["case", "resolved_at"], name="alarm_case_open")]
-
-    def __str__(self) -> str:
-        return f"Alarm #{self.pk}"
-
-    def get_additional_data(self) -> dict:
-        return {"case_id": self.case_id} if self.case_id else {}
-
-
 # --- rosters for the weekly walk-in hour (R3) ------------------------------------------------
 
 

@@ -9,11 +9,11 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role, has_role
 from cases.constants import MembershipRole
-from cases.models import CaseMembership, HomeVisit
+from cases.models import Alarm, CaseMembership, HomeVisit
 
-from .models import Alarm, Shift, VolunteerStaff, WellbeingCheckIn
+from . import policies
+from .models import Shift, VolunteerStaff, WellbeingCheckIn
 
 
 def _count_of(grouped: QuerySet) -> Coalesce:
@@ -27,10 +27,8 @@ def coordinated_volunteers(user: User) -> QuerySet[VolunteerStaff]:
     No case content: coordinators see people and load, not files (unless they are also a
     professional of that team, which the case pages decide).
     """
-    if not has_role(user, Role.COORDINATOR):
-        return VolunteerStaff.objects.none()
     return (
-        VolunteerStaff.objects.filter(team__coordinators=user)
+        policies.profiles.scope(user, policies.profiles.Action.MANAGE)
         .select_related("user", "team__municipality", "village", "supervisor")
         .annotate(
             open_assignments=_count_of(
@@ -60,7 +58,7 @@ class WeekHours:
 
 
 def my_hours(user: User, weeks: int = 8) -> list[WeekHours]:
-    """Hours per week from home visits (and walk-in shifts, see [5]) against the agreed hours."""
+    """Hours per week from home visits and walk-in shifts against the agreed hours."""
     profile = VolunteerStaff.objects.filter(user=user).first()
     agreed = float(profile.hours_per_week) if profile else 0.0
     today = timezone.localdate()
@@ -93,27 +91,6 @@ def shift_hours_by_week(user: User, since: datetime.date) -> dict[datetime.date,
         monday = shift.date - datetime.timedelta(days=shift.date.weekday())
         hours[monday] = round(hours.get(monday, 0.0) + shift.slot.hours, 2)
     return hours
-
-
-def open_alarms_for(user: User) -> QuerySet[Alarm]:
-    """Open alarms a professional should see: of volunteers they supervise, or on cases they
-    are responsible for. Only the fact and the note, with a link to the case file."""
-    if not has_role(user, Role.PROFESSIONAL):
-        return Alarm.objects.none()
-    return (
-        Alarm.objects.filter(resolved_at__isnull=True)
-        .filter(
-            Q(volunteer__volunteer_profile__supervisor=user)
-            | Q(
-                case__memberships__user=user,
-                case__memberships__role=MembershipRole.RESPONSIBLE,
-                case__memberships__ended_at__isnull=True,
-            )
-        )
-        .select_related("volunteer")
-        .distinct()
-        .order_by("-raised_at")
-    )
 
 
 # --- the coordinator's dashboard (R11, R14) --------------------------------------------------
@@ -259,19 +236,6 @@ def roster(*, teams: QuerySet, start: datetime.date, days: int) -> dict:
         ]
         locations.setdefault(slot.location, []).append((slot, cells))
     return {"dates": dates, "locations": locations, "locations_all": list(Location.objects.filter(team__in=teams))}
-
-
-def team_staff(teams: QuerySet) -> QuerySet[User]:
-    """Volunteer staff and professionals of ``teams``: who can be on duty at a walk-in hour."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(volunteer_profile__team__in=teams, volunteer_profile__ended_on__isnull=True)
-            | Q(professional_profile__team__in=teams)
-        )
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
 
 
 def shifts_of(user: User, since: datetime.date) -> QuerySet:

@@ -11,14 +11,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.facts import coordinates
 from accounts.models import Team, User
-from accounts.roles import Role, has_role
+from accounts.roles import Role
 from accounts.services import role_grant
-from cases.audit import acting_as
+from base.audit import acting_as
+from base.updates import model_update
 from cases.constants import MembershipRole
 from cases.models import CaseMembership
 from cases.permissions import sync_user_case_permissions
+from cases.services import end_memberships
 
+from . import policies
 from .models import (
     Absence,
     CalendarFeed,
@@ -30,7 +34,7 @@ from .models import (
     WellbeingCheckIn,
 )
 
-PROFILE_FIELDS = {
+PROFILE_FIELDS = (
     "village",
     "interests",
     "hours_per_week",
@@ -42,16 +46,18 @@ PROFILE_FIELDS = {
     "allowance",
     "vog_requested_on",
     "vog_issued_on",
-}
-
-
-def coordinates(user: User, team: Team) -> bool:
-    return has_role(user, Role.COORDINATOR) and team.coordinators.filter(pk=user.pk).exists()
+)
 
 
 def _require_coordinator(actor: User, team: Team) -> None:
-    if not coordinates(actor, team):
+    if not coordinates(actor, team.pk):
         raise PermissionDenied(_("Only the team's coordinator may do this."))
+
+
+def _require_manager(actor: User, profile: VolunteerStaff) -> None:
+    policies.profiles.require(
+        actor, policies.profiles.Action.MANAGE, profile, _("Only the team's coordinator may do this.")
+    )
 
 
 @transaction.atomic
@@ -69,8 +75,8 @@ def volunteer_register(
     """A new volunteer staff member: account, role and profile. The account gets no password:
     the volunteer sets one through the password-reset link."""
     _require_coordinator(actor, team)
-    if set(fields) - PROFILE_FIELDS:
-        raise TypeError(f"Unknown profile fields: {sorted(set(fields) - PROFILE_FIELDS)}")
+    if set(fields) - set(PROFILE_FIELDS):
+        raise TypeError(f"Unknown profile fields: {sorted(set(fields) - set(PROFILE_FIELDS))}")
     with acting_as(actor):
         try:
             with transaction.atomic():
@@ -91,25 +97,24 @@ def volunteer_register(
 @transaction.atomic
 def volunteer_update(*, actor: User, profile: VolunteerStaff, expertise=None, **fields) -> VolunteerStaff:
     """Change a profile. Screening dates change access: the case grants are re-derived at once."""
-    _require_coordinator(actor, profile.team)
-    if set(fields) - PROFILE_FIELDS:
-        raise TypeError(f"Unknown profile fields: {sorted(set(fields) - PROFILE_FIELDS)}")
+    _require_manager(actor, profile)
+    data = dict(fields)
+    if expertise is not None:
+        data["expertise"] = list(expertise)
     with acting_as(actor):
         profile = VolunteerStaff.objects.select_for_update().get(pk=profile.pk)
-        for name, value in fields.items():
-            setattr(profile, name, value)
-        profile.full_clean(exclude=["user", "team"])
-        profile.save()
-        if expertise is not None:
-            profile.expertise.set(expertise)
-        sync_user_case_permissions(profile.user)
+        profile, changed = model_update(
+            instance=profile, fields=(*PROFILE_FIELDS, "expertise"), data=data, clean_exclude=["user", "team"]
+        )
+        if {"vog_issued_on", "started_on"} & set(changed):
+            sync_user_case_permissions(profile.user)
         return profile
 
 
 @transaction.atomic
 def equipment_issue(*, actor: User, profile: VolunteerStaff, kind: str, description: str = "", identifier: str = "",
                     issued_on: datetime.date | None = None) -> Equipment:  # fmt: skip
-    _require_coordinator(actor, profile.team)
+    _require_manager(actor, profile)
     with acting_as(actor):
         return Equipment.objects.create(
             volunteer=profile,
@@ -122,7 +127,7 @@ def equipment_issue(*, actor: User, profile: VolunteerStaff, kind: str, descript
 
 @transaction.atomic
 def equipment_return(*, actor: User, equipment: Equipment, returned_on: datetime.date | None = None) -> Equipment:
-    _require_coordinator(actor, equipment.volunteer.team)
+    _require_manager(actor, equipment.volunteer)
     if equipment.returned_on is not None:
         return equipment
     with acting_as(actor):
@@ -134,8 +139,12 @@ def equipment_return(*, actor: User, equipment: Equipment, returned_on: datetime
 @transaction.atomic
 def checkin_record(*, actor: User, profile: VolunteerStaff, load: int, **fields) -> WellbeingCheckIn:
     """Record a well-being check-in (R11) by the coordinator or the supervising professional."""
-    if not (coordinates(actor, profile.team) or profile.supervisor_id == actor.pk):
-        raise PermissionDenied(_("Only the coordinator or the supervising professional may do this."))
+    policies.profiles.require(
+        actor,
+        policies.profiles.Action.CHECK_IN,
+        profile,
+        _("Only the coordinator or the supervising professional may do this."),
+    )
     with acting_as(actor):
         checkin = WellbeingCheckIn(volunteer=profile, held_by=actor, load=load, **fields)
         checkin.full_clean(exclude=["volunteer", "held_by"])
@@ -149,15 +158,10 @@ def volunteer_offboard(
 ) -> VolunteerStaff:
     """One action: end every assignment, remove every permission at once, deactivate the
     account, record returned equipment and end future shifts. Audited."""
-    _require_coordinator(actor, profile.team)
+    _require_manager(actor, profile)
     today = ended_on or timezone.localdate()
     with acting_as(actor):
-        now = timezone.now()
-        for membership in CaseMembership.objects.filter(
-            user=profile.user, role=MembershipRole.VOLUNTEER, ended_at__isnull=True
-        ):
-            membership.ended_at = now
-            membership.save(update_fields=["ended_at"])
+        end_memberships(CaseMembership.objects.filter(user=profile.user, role=MembershipRole.VOLUNTEER))
         for item in Equipment.objects.filter(volunteer=profile, returned_on__isnull=True):
             item.returned_on = today
             item.save(update_fields=["returned_on"])
@@ -190,14 +194,10 @@ def shift_assign(*, actor: User, slot: RosterSlot, date: datetime.date, person: 
         raise ValidationError(_("This walk-in hour does not take place on that date."))
     if is_absent(person, date):
         raise ValidationError(_("%(name)s is absent on that date.") % {"name": person.display_name})
-    from accounts.models import ProfessionalProfile
-
-    if VolunteerStaff.objects.filter(user=person, team=team, ended_on__isnull=True).exists():
-        role = ShiftRole.VOLUNTEER
-    elif ProfessionalProfile.objects.filter(user=person, team=team).exists():
-        role = ShiftRole.PROFESSIONAL
-    else:
+    if not policies.is_staff_of(person, team):
         raise ValidationError(_("Only staff of this team can be on duty here."))
+    on_team = VolunteerStaff.objects.filter(user=person, team=team, ended_on__isnull=True).exists()
+    role = ShiftRole.VOLUNTEER if on_team else ShiftRole.PROFESSIONAL
     with acting_as(actor):
         try:
             with transaction.atomic():
@@ -226,9 +226,7 @@ def shift_swap(*, actor: User, shift: Shift, person: User) -> Shift:
 def absence_record(*, actor: User, person: User, start_date: datetime.date, end_date: datetime.date,
                    reason: str = "") -> Absence:  # fmt: skip
     """Record an absence (holiday). Own absences, or by the coordinator of the person's team."""
-    profile = VolunteerStaff.objects.filter(user=person).select_related("team").first()
-    own = actor.pk == person.pk
-    if not own and not (profile and coordinates(actor, profile.team)):
+    if not policies.may_record_absence(actor, person):
         raise PermissionDenied(_("Only the coordinator may do this."))
     with acting_as(actor):
         absence = Absence(person=person, start_date=start_date, end_date=end_date, reason=reason)
@@ -237,6 +235,14 @@ def absence_record(*, actor: User, person: User, start_date: datetime.date, end_
         return absence
 
 
-def calendar_feed_for(user: User) -> CalendarFeed:
-    feed, _created = CalendarFeed.objects.get_or_create(user=user, defaults={"token": secrets.token_urlsafe(32)})
-    return feed
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    """The person's calendar feed, if they made one (a read: pages call this on GET)."""
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+@transaction.atomic
+def calendar_feed_create(*, actor: User) -> CalendarFeed:
+    """Make (or return) the actor's own feed address: a secret token instead of a login."""
+    with acting_as(actor):
+        feed, _created = CalendarFeed.objects.get_or_create(user=actor, defaults={"token": secrets.token_urlsafe(32)})
+        return feed

@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import volunteer_required
+from base.policy import parse_id
 from cases import selectors, services
 from cases.models import Case, HomeVisit
-from cases.permissions import CaseAction, cases_for, open_question_cases
+from cases.permissions import CaseAction, cases_for
+from cases.policies import open_questions
 
 from . import selectors as volunteer_selectors
 from .forms import AlarmForm, HomeVisitForm, InterestForm
@@ -19,7 +21,7 @@ from .forms import AlarmForm, HomeVisitForm, InterestForm
 
 def _loggable_case(request, pk: int) -> Case:
     """The case, only to hand to a service: never to a template."""
-    return get_object_or_404(cases_for(request.user, CaseAction.LOG_VISIT, case_id=pk))
+    return get_object_or_404(cases_for(request.user, CaseAction.LOG_VISIT, case_id=parse_id(pk) or 0))
 
 
 @volunteer_required
@@ -61,7 +63,7 @@ def visit_new(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def visit_edit(request, pk: int, visit_pk: int):
     case = _loggable_case(request, pk)
-    visit = get_object_or_404(HomeVisit, pk=visit_pk, case=case, visitor=request.user)
+    visit = get_object_or_404(HomeVisit, pk=parse_id(visit_pk), case=case, visitor=request.user)
     initial = {name: getattr(visit, name) for name in HomeVisitForm.base_fields if hasattr(visit, name)}
     form = HomeVisitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +91,7 @@ def board(request):
 @volunteer_required
 @require_http_methods(["GET", "POST"])
 def board_answer(request, pk: int):
-    case = get_object_or_404(open_question_cases(request.user), pk=pk)
+    case = open_questions.get(request.user, open_questions.Action.ANSWER, pk)
     question = next(q for q in selectors.open_questions(request.user) if q.id == case.pk)
     form = InterestForm(request.POST or None, initial={"answer": question.my_answer, "reason": question.my_reason})
     if request.method == "POST" and form.is_valid():
@@ -103,10 +105,11 @@ def board_answer(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def alarm(request):
     """'This is getting too heavy' (R11), on a case (?casus=) or in general."""
-    case_id = request.POST.get("casus") or request.GET.get("casus") or ""
+    raw = request.POST.get("casus") or request.GET.get("casus") or ""
     case = None
-    if case_id:
-        if not case_id.isdigit():
+    if raw:
+        case_id = parse_id(raw)
+        if case_id is None:
             raise Http404
         case = get_object_or_404(cases_for(request.user, CaseAction.VIEW_SLICE, case_id=case_id))
     form = AlarmForm(request.POST or None)

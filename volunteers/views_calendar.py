@@ -8,19 +8,25 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
 from .models import CalendarFeed
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def my_calendar(request):
-    """My upcoming shifts and the address of my personal calendar feed."""
-    feed = services.calendar_feed_for(request.user)
-    url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
+    """My upcoming shifts and the address of my personal calendar feed. Reading the page
+    changes nothing; the feed address is made when the person asks for it (POST)."""
+    if request.method == "POST":
+        services.calendar_feed_create(actor=request.user)
+        return redirect("my_calendar")
+    feed = services.calendar_feed_of(request.user)
+    url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])) if feed else ""
     shifts = selectors.shifts_of(request.user, timezone.localdate())[:50]
     return render(request, "coordination/my_calendar.html", {"feed_url": url, "shifts": shifts})
 

@@ -13,19 +13,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import coordinator_required
-from accounts.models import Team
+from base.policy import parse_id
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import AbsenceForm, CheckInForm, EquipmentForm, ShiftAssignForm, VolunteerAccountForm, VolunteerProfileForm
-from .models import Equipment, RosterSlot, Shift
+from .models import Equipment
 
 
 def _teams(request):
-    return Team.objects.filter(coordinators=request.user)
+    return policies.coordinated_teams(request.user)
 
 
 def _profile(request, pk: int):
-    return get_object_or_404(selectors.coordinated_volunteers(request.user), pk=pk)
+    return policies.profiles.get(
+        request.user, policies.profiles.Action.MANAGE, pk, queryset=selectors.coordinated_volunteers(request.user)
+    )
 
 
 def _errors(error: ValidationError) -> str:
@@ -41,7 +43,8 @@ def dashboard(request):
 @require_http_methods(["GET", "POST"])
 def volunteer_new(request):
     teams = _teams(request)
-    team = teams.filter(pk=request.POST.get("team") or request.GET.get("team") or 0).first() or teams.first()
+    chosen = parse_id(request.POST.get("team") or request.GET.get("team"))
+    team = (teams.filter(pk=chosen).first() if chosen else None) or teams.first()
     if team is None:
         raise Http404
     account = VolunteerAccountForm(request.POST or None)
@@ -109,7 +112,7 @@ def equipment_issue(request, pk: int):
 @require_POST
 def equipment_return(request, pk: int, equipment_pk: int):
     profile = _profile(request, pk)
-    item = get_object_or_404(Equipment, pk=equipment_pk, volunteer=profile)
+    item = get_object_or_404(Equipment, pk=parse_id(equipment_pk), volunteer=profile)
     services.equipment_return(actor=request.user, equipment=item)
     messages.success(request, _("The equipment is recorded as returned."))
     return redirect("coordination:volunteer", pk=pk)
@@ -170,7 +173,7 @@ def roster(request):
         start = day - datetime.timedelta(days=day.weekday())
         days = 7
         previous, following = start - datetime.timedelta(weeks=1), start + datetime.timedelta(weeks=1)
-    staff = selectors.team_staff(teams)
+    staff = policies.team_staff(teams)
     context = {
         **selectors.roster(teams=teams, start=start, days=days),
         "start": start,
@@ -188,12 +191,12 @@ def roster(request):
 @require_POST
 def shift_assign(request):
     teams = _teams(request)
-    form = ShiftAssignForm(request.POST, people=selectors.team_staff(teams))
+    form = ShiftAssignForm(request.POST, people=policies.team_staff(teams))
     back = request.POST.get("next") or "/coordinatie/rooster/"
     if not back.startswith("/coordinatie/rooster/"):
         back = "/coordinatie/rooster/"
     if form.is_valid():
-        slot = get_object_or_404(RosterSlot, pk=form.cleaned_data["slot"], location__team__in=teams)
+        slot = policies.slots.get(request.user, policies.slots.Action.MANAGE, form.cleaned_data["slot"])
         try:
             services.shift_assign(
                 actor=request.user, slot=slot, date=form.cleaned_data["date"], person=form.cleaned_data["person"]
@@ -210,7 +213,7 @@ def shift_assign(request):
 @coordinator_required
 @require_POST
 def shift_remove(request, shift_pk: int):
-    shift = get_object_or_404(Shift, pk=shift_pk, slot__location__team__in=_teams(request))
+    shift = policies.shifts.get(request.user, policies.shifts.Action.MANAGE, shift_pk)
     services.shift_remove(actor=request.user, shift=shift)
     messages.success(request, _("The shift is removed."))
     return redirect(f"/coordinatie/rooster/?datum={shift.date.isoformat()}")
@@ -219,7 +222,7 @@ def shift_remove(request, shift_pk: int):
 @coordinator_required
 @require_POST
 def absence_new(request):
-    staff = selectors.team_staff(_teams(request))
+    staff = policies.team_staff(_teams(request))
     form = AbsenceForm(request.POST, people=staff)
     if form.is_valid():
         try:
@@ -280,9 +283,9 @@ def _csv_safe(value: str) -> str:
 @require_POST
 def shift_swap(request, shift_pk: int):
     """Hand a shift to someone else (a swap), with the same checks as putting someone on duty."""
-    teams = _teams(request)
-    shift = get_object_or_404(Shift, pk=shift_pk, slot__location__team__in=teams)
-    person = selectors.team_staff(teams).filter(pk=request.POST.get("person") or 0).first()
+    shift = policies.shifts.get(request.user, policies.shifts.Action.MANAGE, shift_pk)
+    chosen = parse_id(request.POST.get("person"))
+    person = policies.team_staff([shift.slot.location.team_id]).filter(pk=chosen).first() if chosen else None
     if person is None:
         messages.error(request, _("Choose who takes over the shift."))
     else:

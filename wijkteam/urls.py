@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from accounts.views import home
 from reports.views import report
 from volunteers.views_calendar import calendar_feed, my_calendar
+from wijkteam.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("account/", include("accounts.urls")),
     path("casussen/", include("cases.urls")),
-    path("overleg/", include("cases.urls_meeting")),
+    path("overleg/", include("wijkteam.urls_meeting")),
     path("vrijwillig/", include("volunteers.urls")),
     path("coordinatie/", include("volunteers.urls_coordination")),
     path("privacy/", include("privacy.urls")),

@@ -1,7 +1,31 @@
-"""Project-level error views, in the app's own design and without personal data."""
+"""Project-level pages: the home page per role, and error views in the app's own design
+without personal data."""
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+
+from accounts.roles import Role, user_roles
+from cases import selectors as case_selectors
+from cases.policies import alarms
+from volunteers import selectors as volunteer_selectors
+
+HOME_CASE_LIMIT = 50
 
 
 def csrf_failure(request, reason: str = ""):
     return render(request, "403_csrf.html", status=403)
+
+
+@login_required
+def home(request):
+    """One page with a section per role the user holds (a coordinator is often a professional)."""
+    roles = user_roles(request.user)
+    context = {"has_any_role": bool(roles)}
+    if Role.PROFESSIONAL.value in roles:
+        context["team_cases"] = case_selectors.team_cases(request.user)[:HOME_CASE_LIMIT]
+        context["alarms"] = alarms.open_for(request.user)[:20]
+    if Role.VOLUNTEER_STAFF.value in roles:
+        context["slices"] = case_selectors.volunteer_cases(request.user)
+    if Role.COORDINATOR.value in roles:
+        context["volunteers"] = volunteer_selectors.coordinated_volunteers(request.user)
+    return render(request, "home.html", context)

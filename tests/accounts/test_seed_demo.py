@@ -52,7 +52,7 @@ def test_demo_volunteer_sees_some_team_cases_and_not_withdrawn_or_closed(seeded)
 
 
 def test_demo_logins_work(client, seeded):
-    from accounts.demo import PASSWORD
+    from wijkteam.demo import PASSWORD
 
     for username in ("professional", "volunteer", "coordinator"):
         assert client.login(username=username, password=PASSWORD)

@@ -1,4 +1,6 @@
-"""docs/privacy.md and the slice allow-list in cases/slice.py say the same thing."""
+"""docs/privacy.md says what the code does: the volunteer column equals the slice allow-lists
+(``cases/slice.py`` and the allow-lists records declare in the registry), and the table "what
+erasure does" is the one the registry generates."""
 
 import re
 from pathlib import Path
@@ -6,15 +8,15 @@ from pathlib import Path
 from django.conf import settings
 
 from cases.models import Case, CaseMembership, JournalEntry
-from cases.slice import CASE_FIELDS, DOMAIN_FIELDS, JOURNAL_FIELDS, REFERRAL_FIELDS, RESIDENT_FIELDS, RESPONSIBLE_FIELDS
-from socialmap.models import Referral
+from cases.records import erasure_table, registry
+from cases.slice import CASE_FIELDS, DOMAIN_FIELDS, JOURNAL_FIELDS, RESIDENT_FIELDS, RESPONSIBLE_FIELDS
 
 ROW = re.compile(r"^\| `(?P<field>\w+\.\w+)` \| (?P<p>[^|]+) \| (?P<v>[^|]+) \|")
+DOC = Path(settings.BASE_DIR) / "docs" / "privacy.md"
 
 
 def _documented_volunteer_fields() -> set[str]:
-    text = (Path(settings.BASE_DIR) / "docs" / "privacy.md").read_text()
-    rows = (ROW.match(line) for line in text.splitlines())
+    rows = (ROW.match(line) for line in DOC.read_text().splitlines())
     return {row["field"] for row in rows if row and row["v"].strip() == "yes"}
 
 
@@ -27,10 +29,20 @@ def _model_field(root, path: str) -> str:
     return f"{model.__name__}.{model._meta.get_field(name).name}"
 
 
-def test_volunteer_column_matches_the_allow_list():
+def test_volunteer_column_matches_the_allow_lists():
     allowed = {_model_field(Case, path) for path in (*CASE_FIELDS, *RESIDENT_FIELDS, *DOMAIN_FIELDS)}
     allowed |= {_model_field(CaseMembership, path) for path in RESPONSIBLE_FIELDS}
     allowed |= {_model_field(JournalEntry, path) for path in JOURNAL_FIELDS}
-    allowed |= {_model_field(Referral, path) for path in REFERRAL_FIELDS}
+    for record in registry:
+        allowed |= {_model_field(record.model, path) for path in record.volunteer_fields}
 
     assert _documented_volunteer_fields() == allowed
+
+
+def test_the_erasure_table_is_the_one_the_registry_makes():
+    text = DOC.read_text()
+    start, end = "<!-- erasure-table:start -->", "<!-- erasure-table:end -->"
+
+    documented = text.split(start)[1].split(end)[0].strip()
+
+    assert documented == erasure_table(), "regenerate with: python manage.py privacy_register"

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.services import system_actor
+from base.audit import acting_as
 from cases import services
-from cases.audit import acting_as
 from cases.constants import AgreementKind, ConsentAnswer
 from cases.models import Agreement, Case, HomeVisit, JournalEntry, Resident, VolunteerConsent
 from cases.slice import CASE_FIELDS, RESIDENT_FIELDS

@@ -11,7 +11,16 @@ from django.utils.html import escape
 
 from cases import selectors, services
 from cases.constants import CaseStatus, ConsentAnswer, MembershipRole
-from cases.models import AgendaReason, Case, CaseInterest, CaseMembership, InterestAnswer, LifeDomain, MeetingDecision
+from cases.models import (
+    AgendaReason,
+    Alarm,
+    Case,
+    CaseInterest,
+    CaseMembership,
+    InterestAnswer,
+    LifeDomain,
+    MeetingDecision,
+)
 from tests.factories import (
     PASSWORD,
     CaseFactory,
@@ -20,7 +29,7 @@ from tests.factories import (
     make_professional,
     make_volunteer,
 )
-from volunteers.models import Alarm
+from volunteers.matching import volunteer_suggestions
 
 
 @pytest.fixture
@@ -147,7 +156,7 @@ def test_suggestions_rank_by_match_and_exclude_declines_and_bad_vog(team):
     expired = make_volunteer(team["team"], vog_issued_on=timezone.localdate() - datetime.timedelta(days=4 * 365))
     other_team = make_volunteer(CaseFactory().team)
 
-    names = [s.user_id for s in selectors.volunteer_suggestions(case)]
+    names = [s.user_id for s in volunteer_suggestions(case)]
 
     assert names[:3] == [neighbour.pk, eager.pk, plain.pk]
     assert not {declined.pk, expired.pk, other_team.pk} & set(names)
@@ -160,7 +169,7 @@ def test_busy_volunteer_ranks_lower(team):
     for _ in range(3):
         team["case"](with_volunteer=True, volunteer=busy)
 
-    ranked = [s.user_id for s in selectors.volunteer_suggestions(case)]
+    ranked = [s.user_id for s in volunteer_suggestions(case)]
 
     assert ranked.index(free.pk) < ranked.index(busy.pk)
 
@@ -169,7 +178,7 @@ def test_no_suggestions_without_consent(team):
     case = team["case"]()
     make_volunteer(team["team"])
 
-    assert selectors.volunteer_suggestions(case) == []
+    assert volunteer_suggestions(case) == []
 
 
 def test_meeting_end_resolves_discussed_alarms_and_minutes_list_decisions(client, team):

@@ -186,7 +186,7 @@ def login(page, username: str) -> None:
     TOTP code (the real second step), and wait for the home page."""
     from django_otp.oath import totp
 
-    from accounts import demo
+    from wijkteam import demo
 
     page.goto("/account/inloggen/")
     page.fill("#id_username", username)

@@ -12,9 +12,8 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from cases.constants import CaseStatus, MembershipRole
-from cases.models import Case, CaseMembership, HomeVisit, JournalEntry, MeetingDecision
+from cases.models import Alarm, Case, CaseMembership, HomeVisit, JournalEntry, MeetingDecision
 from tests.e2e.conftest import PHONE, assert_accessible, login, screenshot
-from volunteers.models import Alarm
 
 
 def test_intake_to_meeting_decision_to_journal_to_close(browser_session):

@@ -8,12 +8,12 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from accounts import demo
 from cases.constants import CaseStatus, ConsentAnswer, MembershipRole
 from cases.models import Case, CaseMembership, CaseUserObjectPermission, HomeVisit, JournalEntry, VolunteerConsent
 from cases.permissions import CaseAction, cases_for, current_consent, sync_case_permissions
 from perf.scale import MUNICIPALITY, SIZES
 from volunteers.models import VolunteerStaff
+from wijkteam import demo
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ from django.utils.html import escape
 
 from cases import services as case_services
 from cases.constants import Outcome
-from cases.models import Case, JournalEntry, LifeDomain, Resident
+from cases.models import Case, JournalEntry, LifeDomain, Resident, RetentionRule
 from cases.permissions import CaseAction, can
 from privacy import services
-from privacy.models import DataSubjectRequest, RetentionRule
+from privacy.models import DataSubjectRequest
 from tests.factories import PASSWORD, CaseFactory, add_journal, make_privacy_officer
 
 
@@ -89,8 +89,8 @@ def test_right_of_access_export_holds_everything_and_is_logged(client, officer):
 
     assert escape(case.resident.last_name) in html and "Notitie over de inwoner" in html
     assert data["resident"]["last_name"] == case.resident.last_name
-    assert data["cases"][0]["journal"][0]["text"] == "Notitie over de inwoner"
-    assert data["cases"][0]["consents"] and data["access_log"]
+    assert data["cases"][0]["records"]["journalentry"][0]["text"] == "Notitie over de inwoner"
+    assert data["cases"][0]["records"]["volunteerconsent"] and data["access_log"]
     assert DataSubjectRequest.objects.filter(kind="access").count() == 2
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, additional_data__view="gdpr_export").count() == 2
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from cases import selectors, services
 from cases.constants import ConsentAnswer
-from cases.models import AgendaReason, CaseInterest, InterestAnswer
+from cases.models import AgendaReason, Alarm, CaseInterest, InterestAnswer
 from tests.factories import PASSWORD, CaseFactory, ResidentFactory, VillageFactory, make_professional, make_volunteer
-from volunteers.models import Alarm
+from volunteers.matching import volunteer_suggestions
 from volunteers.selectors import my_hours
 
 
@@ -55,7 +55,7 @@ def test_decline_needs_a_reason_and_keeps_the_volunteer_out_of_suggestions(clien
 
     assert without.status_code == 200 and "x" in without.content.decode()
     assert CaseInterest.objects.get().reason == "knows_resident"
-    assert team["volunteer"].pk not in [s.user_id for s in selectors.volunteer_suggestions(case)]
+    assert team["volunteer"].pk not in [s.user_id for s in volunteer_suggestions(case)]
 
 
 def test_interest_lifts_the_volunteer_in_the_suggestions(client, team):
@@ -65,7 +65,7 @@ def test_interest_lifts_the_volunteer_in_the_suggestions(client, team):
 
     client.post(reverse("volunteers:board_answer", args=[case.pk]), {"answer": "interested"})
 
-    assert selectors.volunteer_suggestions(case)[0].user_id == team["volunteer"].pk
+    assert volunteer_suggestions(case)[0].user_id == team["volunteer"].pk
     assert CaseInterest.objects.get().answer == InterestAnswer.INTERESTED
 
 

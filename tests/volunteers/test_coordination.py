@@ -213,7 +213,7 @@ def test_calendar_feed_lists_shifts_without_case_content_and_dies_with_the_accou
     services.shift_assign(
         actor=team["coordinator"], slot=team["slot"], date=MONDAY + datetime.timedelta(days=1), person=team["volunteer"]
     )
-    feed = services.calendar_feed_for(team["volunteer"])
+    feed = services.calendar_feed_create(actor=team["volunteer"])
 
     body = client.get(reverse("calendar_feed", args=[feed.token])).content.decode()
 

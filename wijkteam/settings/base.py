@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "socialmap",
     "reports",
     "perf",
+    "wijkteam.apps.WijkteamConfig",
 ]
 
 MIDDLEWARE = [
@@ -97,7 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.roles",
-                "accounts.context_processors.social_map",
+                "socialmap.context_processors.social_map",
             ],
         },
     },

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.services import system_actor
-from cases.audit import acting_as
+from base.audit import acting_as
 from cases.models import Case
 from cases.permissions import Drift, sync_case_permissions
 

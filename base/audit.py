@@ -1,8 +1,10 @@
-"""The audit trail: which models are audited, who the actor is, and access (read) entries.
+"""Who acts and who reads: the actor of audit entries and explicit access (read) entries.
 
-Every change to a case-file model is written by django-auditlog's signal receivers; the actor
+Every change to an audited model is written by django-auditlog's signal receivers; the actor
 comes from :func:`acting_as`, which every service enters with its keyword-only ``actor``.
-Reads are written explicitly by :func:`log_access`, with the actor passed in.
+Reads are written explicitly by :func:`log_access`, with the actor passed in. Which models are
+audited is decided by the registry of case-file records (``cases.records``) and by each app
+for its own records.
 """
 
 import contextlib
@@ -11,42 +13,9 @@ from typing import Any
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
-from auditlog.registry import auditlog
 from django.db.models import Model
 
 from accounts.roles import user_roles
-
-
-def register_models() -> None:
-    from volunteers.models import Alarm
-
-    from .models import (
-        Agreement,
-        Case,
-        CaseInterest,
-        CaseMembership,
-        HomeVisit,
-        JournalEntry,
-        MeetingDecision,
-        Resident,
-        VolunteerConsent,
-    )
-
-    auditlog.register(Resident)
-    auditlog.register(
-        Case, m2m_fields={"domains", "topics"}, exclude_fields=["version", "last_activity_at", "submission_key"]
-    )
-    for model in (
-        CaseMembership,
-        VolunteerConsent,
-        JournalEntry,
-        HomeVisit,
-        Agreement,
-        CaseInterest,
-        MeetingDecision,
-        Alarm,
-    ):
-        auditlog.register(model)
 
 
 @contextlib.contextmanager
@@ -66,8 +35,11 @@ def acting_as(actor: Any) -> Iterator[None]:
         auditlog_value.reset(token)
 
 
-def log_access(*, actor: Any, instance: Model, view: str) -> LogEntry:
-    """Write an ACCESS entry: ``actor`` read ``instance`` through ``view`` (e.g. 'case_file')."""
+def log_access(*, actor: Any, instance: Model, view: str, extra: dict | None = None) -> LogEntry:
+    """Write an ACCESS entry: ``actor`` read ``instance`` through ``view`` (e.g. 'case_file').
+
+    The reader's roles at that moment are stored with it, so the log says in which role a
+    file was read even after the roles changed."""
     context = auditlog_value.get(None) or {}
     return LogEntry.objects.log_create(
         instance,
@@ -76,5 +48,5 @@ def log_access(*, actor: Any, instance: Model, view: str) -> LogEntry:
         actor=actor,
         actor_email=getattr(actor, "email", None),
         remote_addr=context.get("remote_addr"),
-        additional_data={"view": view, "roles": sorted(user_roles(actor))},
+        additional_data={"view": view, "roles": sorted(user_roles(actor)), **(extra or {})},
     )

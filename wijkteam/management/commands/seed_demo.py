@@ -9,14 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import demo
 from accounts.models import Municipality, Team, User, Village
 from accounts.roles import Role
 from accounts.services import professional_set_team, role_grant, system_actor, team_create
 from cases import services as case_services
 from cases.constants import ConsentAnswer, IntakeChannel, JournalVisibility, Outcome, Urgency
-from cases.models import LifeDomain, Topic
+from cases.models import LifeDomain, RetentionRule, Topic
 from volunteers.models import VolunteerStaff
+from wijkteam import demo
 
 
 class Command(BaseCommand):
@@ -97,7 +97,7 @@ class Command(BaseCommand):
         username, first, last = demo.PRIVACY_OFFICER
         privacy_officer = make_user(username, first, last)
         role_grant(actor=system, user=privacy_officer, role=Role.PRIVACY_OFFICER)
-        from privacy.models import RetentionRule
+        municipality.privacy_officers.add(privacy_officer)
 
         for legal_basis, years, domain, is_default in demo.RETENTION:
             RetentionRule.objects.create(

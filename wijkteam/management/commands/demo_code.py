@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 
-from accounts import demo
+from wijkteam import demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,124 @@
+"""Policies of the case file's other objects, in the shape of ``cases.permissions``: one query
+answers both "may this user…" and "which objects…" (``base.policy.Policy``).
+
+* :data:`alarms` — who follows up an alarm (R11);
+* :data:`meetings` — who holds or joins a team's weekly meeting (R4);
+* :data:`open_questions` — the volunteer staff's open-questions board (R5, R6, R8);
+* :func:`professionals_for` — who may be made responsible for, or added to, a case.
+
+The rules that cut access (a restricted resident, consent, screening) live here and in
+``cases.permissions``, so every list and every check inherits them.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from accounts.facts import professional_team_ids
+from accounts.models import User
+from accounts.roles import Role
+from base.policy import Policy
+
+from .constants import CaseStatus, ConsentAnswer, MembershipRole
+from .models import Alarm, Case, Meeting, VolunteerConsent
+from .permissions import volunteer_team_id
+
+
+class AlarmPolicy(Policy[Alarm]):
+    """An alarm (R11) is followed up by the volunteer's supervising professional and by the
+    responsible professional of the case it was raised on: they see it on their home page and
+    they may mark it followed up. The same set for both, so the list and the action agree."""
+
+    model = Alarm
+
+    class Action(enum.Enum):
+        FOLLOW_UP = "follow_up"
+
+    def scope(self, user, action: Action = Action.FOLLOW_UP) -> QuerySet[Alarm]:
+        if not professional_team_ids(user):
+            return Alarm.objects.none()
+        return Alarm.objects.filter(
+            Q(volunteer__volunteer_profile__supervisor=user)
+            | Q(
+                case__memberships__user=user,
+                case__memberships__role=MembershipRole.RESPONSIBLE,
+                case__memberships__ended_at__isnull=True,
+            )
+        ).distinct()
+
+    def open_for(self, user) -> QuerySet[Alarm]:
+        """The open alarms ``user`` follows up, newest first (their home page)."""
+        return (
+            Alarm.objects.filter(pk__in=self.scope(user).filter(resolved_at__isnull=True).values("pk"))
+            .select_related("volunteer")
+            .order_by("-raised_at")
+        )
+
+
+class MeetingPolicy(Policy[Meeting]):
+    """The weekly meeting (R4) is held by the professionals of its team. Volunteer staff join
+    it only where the team lets them (a team setting) and only while they may work on cases;
+    they then see the agenda items of their own cases, as slices."""
+
+    model = Meeting
+
+    class Action(enum.Enum):
+        HOLD = "hold"  # see the agenda, decide, end, read the minutes
+        JOIN = "join"  # volunteer staff in the case discussion
+
+    def scope(self, user, action: Action) -> QuerySet[Meeting]:
+        if action is self.Action.HOLD:
+            return Meeting.objects.filter(team_id__in=professional_team_ids(user))
+        team_id = volunteer_team_id(user)
+        if team_id is None:
+            return Meeting.objects.none()
+        return Meeting.objects.filter(team_id=team_id, team__volunteers_join_meeting=True)
+
+
+OPEN_QUESTION_STATUSES = (CaseStatus.NEW, CaseStatus.IN_TRIAGE)
+
+
+class OpenQuestionPolicy(Policy[Case]):
+    """The open-questions board (R5): new cases of a screened volunteer's own team whose
+    resident consented to a volunteer joining (R6) and did not restrict processing (art. 18).
+    Shown only as village, domains and the summary for volunteer staff (R8)."""
+
+    model = Case
+
+    class Action(enum.Enum):
+        ANSWER = "answer"  # see it on the board and say "I would like to join" / "not for me"
+
+    def scope(self, user, action: Action = Action.ANSWER) -> QuerySet[Case]:
+        team_id = volunteer_team_id(user)
+        if team_id is None:
+            return Case.objects.none()
+        newest = VolunteerConsent.objects.filter(case=OuterRef("pk")).order_by("-recorded_at", "-pk")
+        return (
+            Case.objects.filter(
+                team_id=team_id, status__in=OPEN_QUESTION_STATUSES, resident__restricted_at__isnull=True
+            )
+            .annotate(
+                board_consent=Subquery(newest.values("answer")[:1]),
+                board_consent_withdrawn=Subquery(newest.values("withdrawn_at")[:1]),
+            )
+            .filter(board_consent=ConsentAnswer.YES, board_consent_withdrawn__isnull=True)
+        )
+
+
+alarms = AlarmPolicy()
+meetings = MeetingPolicy()
+open_questions = OpenQuestionPolicy()
+
+
+def professionals_for(case: Case, *, responsible: bool) -> QuerySet[User]:
+    """Who may be made the responsible professional of ``case`` (an active professional of its
+    team, R9), or added to it as a professional (an active professional of its municipality).
+    The case page's pickers and the services read this one rule."""
+    people = User.objects.filter(is_active=True, groups__name=Role.PROFESSIONAL.value)
+    if responsible:
+        people = people.filter(professional_profile__team_id=case.team_id)
+    else:
+        people = people.filter(professional_profile__team__municipality_id=case.team.municipality_id)
+    return people.order_by("first_name", "last_name", "pk")

@@ -1,0 +1,61 @@
+"""Reads of the case file, always scoped by :mod:`cases.permissions` and :mod:`cases.policies`.
+
+A record outside the reader's scope raises ``Http404``, exactly like one that does not exist;
+reads of a file or a slice write an access entry. Split along its seams:
+
+* ``files``      the team's cases and one case file (professionals);
+* ``residents``  finding residents and likely duplicates;
+* ``lists``      the team case list with filters and keyset pages;
+* ``meeting``    the weekly meeting's agenda;
+* ``volunteer``  slices and the open-questions board (volunteer staff).
+"""
+
+from .files import (
+    CaseFile,
+    assignable_volunteers,
+    case_by_submission_key,
+    case_file,
+    case_history,
+    case_people,
+    team_cases,
+)
+from .lists import SORTS, CasePage, team_case_list
+from .meeting import (
+    AGENDA_PAGE_SIZE,
+    AgendaItem,
+    AgendaPage,
+    current_meeting_team,
+    meeting_agenda,
+    meeting_agenda_for_team,
+    responsible_of,
+)
+from .residents import matching_residents, resident_duplicates, resident_search, residents_for
+from .volunteer import OpenQuestion, open_questions, volunteer_case, volunteer_cases
+
+__all__ = [
+    "AGENDA_PAGE_SIZE",
+    "SORTS",
+    "AgendaItem",
+    "AgendaPage",
+    "CaseFile",
+    "CasePage",
+    "OpenQuestion",
+    "assignable_volunteers",
+    "case_by_submission_key",
+    "case_file",
+    "case_history",
+    "case_people",
+    "current_meeting_team",
+    "matching_residents",
+    "meeting_agenda",
+    "meeting_agenda_for_team",
+    "open_questions",
+    "resident_duplicates",
+    "resident_search",
+    "residents_for",
+    "responsible_of",
+    "team_case_list",
+    "team_cases",
+    "volunteer_case",
+    "volunteer_cases",
+]

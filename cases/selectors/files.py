@@ -1,0 +1,141 @@
+"""The case file as professionals read it: the team's cases, one file, its history and people.
+
+A case outside the reader's scope raises ``Http404``, exactly like one that does not exist;
+reading a file writes an access entry (who read what, through which view).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from base.audit import log_access
+
+from ..constants import MembershipRole
+from ..models import Agreement, Case, CaseMembership, HomeVisit, JournalEntry, VolunteerConsent
+from ..permissions import CaseAction, allowed_actions, cases_for, eligible_volunteers, visible_cases
+from ..records import file_sections
+
+
+def team_cases(user: User) -> QuerySet[Case]:
+    """The cases whose file ``user`` may read, with what a list row shows, in fixed queries."""
+    responsible = CaseMembership.objects.filter(role=MembershipRole.RESPONSIBLE, ended_at__isnull=True).select_related(
+        "user"
+    )
+    return (
+        visible_cases(user)
+        .select_related("resident__village", "team")
+        .prefetch_related("domains", Prefetch("memberships", queryset=responsible, to_attr="responsible_memberships"))
+        .order_by("-opened_at", "-pk")
+    )
+
+
+@dataclass
+class CaseFile:
+    """Everything a professional sees on the case page."""
+
+    case: Case
+    memberships: list[CaseMembership]
+    consents: list[VolunteerConsent]
+    journal: list[JournalEntry]
+    history: list[LogEntry]
+    can_change: bool
+    can_close: bool
+    can_reopen: bool
+    sections: dict = field(default_factory=dict)  # records of apps above cases (records.section_readers)
+
+    @property
+    def referrals(self) -> list:
+        return self.sections.get("referrals", [])
+
+    @property
+    def responsible(self) -> CaseMembership | None:
+        return next((m for m in self.memberships if m.role == MembershipRole.RESPONSIBLE and m.is_open), None)
+
+    @property
+    def current_consent(self) -> VolunteerConsent | None:
+        return self.consents[0] if self.consents else None
+
+
+def case_by_submission_key(*, user: User, key) -> Case | None:
+    """The case an earlier submit of the same form registered, if the user may read it."""
+    return visible_cases(user).filter(submission_key=key).first() if key else None
+
+
+def case_file(*, user: User, case_id: int, log: bool = True) -> CaseFile:
+    """The full case file for a professional; logs the read (access entry).
+
+    ``log=False`` only for re-rendering a part of a page the user just read and changed.
+    """
+    case = (
+        cases_for(user, CaseAction.VIEW_FILE, case_id=case_id)
+        .select_related("resident__village", "team")
+        .prefetch_related(
+            "domains",
+            "topics",
+            Prefetch("home_visits", queryset=HomeVisit.objects.select_related("visitor")),
+            Prefetch("agreements", queryset=Agreement.objects.select_related("assignee")),
+        )
+        .first()
+    )
+    if case is None:
+        raise Http404
+    if log:
+        log_access(actor=user, instance=case, view="case_file")
+    memberships = list(case.memberships.select_related("user").order_by("ended_at", "role", "started_at"))
+    history = case_history(case)
+    allowed = allowed_actions(user, case, (CaseAction.CHANGE_FILE, CaseAction.CLOSE, CaseAction.REOPEN))
+    return CaseFile(
+        sections=file_sections([case.pk]).get(case.pk, {}),
+        case=case,
+        memberships=memberships,
+        consents=list(case.consents.select_related("asked_by", "withdrawn_by")),
+        journal=list(case.journal_entries.select_related("author")),
+        history=history,
+        can_change=CaseAction.CHANGE_FILE in allowed,
+        can_close=CaseAction.CLOSE in allowed,
+        can_reopen=CaseAction.REOPEN in allowed,
+    )
+
+
+def case_history(case: Case, limit: int = 100) -> list[LogEntry]:
+    """Who changed what on the case file, and who read it: entries on the case itself and on
+    the records that belong to it (their entries carry ``case_id``)."""
+    case_type = ContentType.objects.get_for_model(Case)
+    entries = list(
+        LogEntry.objects.filter(Q(content_type=case_type, object_id=case.pk) | Q(additional_data__case_id=case.pk))
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")[:limit]
+    )
+    for entry in entries:
+        model = entry.content_type.model_class()
+        entry.record_label = model._meta.verbose_name if model else entry.content_type.model
+        entry.changed_fields = []
+        if entry.action == LogEntry.Action.UPDATE and model is not None:
+            entry.changed_fields = [_field_label(model, name) for name in (entry.changes_dict or {})]
+    return entries
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field that no longer exists
+        return name
+
+
+def case_people(case: Case) -> QuerySet[User]:
+    """Who can take on an agreement: the people who work on the case now."""
+    return User.objects.filter(case_memberships__case=case, case_memberships__ended_at__isnull=True).order_by(
+        "first_name", "last_name"
+    )
+
+
+def assignable_volunteers(case: Case) -> QuerySet[User]:
+    """Volunteer staff who may join ``case`` (``permissions.eligible_volunteers``), by name."""
+    return User.objects.filter(pk__in=eligible_volunteers(case).values("user_id")).order_by("first_name", "last_name")

@@ -1,0 +1,70 @@
+"""What volunteer staff read: the slices of their cases (R8) and the open-questions board (R5).
+No model instance leaves here: only the frozen read models of ``cases.slice``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from accounts.models import User
+from base.audit import log_access
+
+from ..constants import LifeDomainCode
+from ..models import Case, CaseInterest
+from ..permissions import CaseAction, cases_for
+from ..policies import open_questions as open_question_policy
+from ..slice import CaseSlice, build_slices
+
+
+def volunteer_cases(user: User) -> list[CaseSlice]:
+    """The slices of the cases a volunteer is assigned to (R8). No model instance leaves here."""
+    return build_slices(cases_for(user, CaseAction.VIEW_SLICE))
+
+
+def volunteer_case(*, user: User, case_id: int) -> CaseSlice:
+    """One slice, with the journal entries shared with volunteers; logs the read."""
+    scoped = cases_for(user, CaseAction.VIEW_SLICE, case_id=case_id)
+    slices = build_slices(scoped, with_journal=True, viewer=user)
+    if not slices:
+        raise Http404
+    log_access(actor=user, instance=Case(pk=case_id), view="volunteer_slice")
+    return slices[0]
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """A new case as volunteer staff see it on the board: village, domains, summary. No name,
+    no address, nothing else (R8)."""
+
+    id: int
+    village: str
+    domains: tuple[str, ...]
+    volunteer_summary: str
+    my_answer: str
+    my_reason: str
+
+
+def open_questions(user: User) -> list[OpenQuestion]:
+    rows = list(
+        open_question_policy.scope(user).values("id", "resident__village__name", "volunteer_summary").order_by("-id")
+    )
+    ids = [row["id"] for row in rows]
+    domains: dict[int, list[str]] = {}
+    for row in Case.domains.through.objects.filter(case_id__in=ids).values("case_id", "lifedomain__code"):
+        domains.setdefault(row["case_id"], []).append(str(LifeDomainCode(row["lifedomain__code"]).label))
+    answers = {
+        row["case_id"]: row
+        for row in CaseInterest.objects.filter(case_id__in=ids, volunteer=user).values("case_id", "answer", "reason")
+    }
+    return [
+        OpenQuestion(
+            id=row["id"],
+            village=row["resident__village__name"],
+            domains=tuple(sorted(domains.get(row["id"], []))),
+            volunteer_summary=row["volunteer_summary"],
+            my_answer=answers.get(row["id"], {}).get("answer", ""),
+            my_reason=answers.get(row["id"], {}).get("reason", ""),
+        )
+        for row in rows
+    ]

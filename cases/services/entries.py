@@ -1,0 +1,250 @@
+"""What is recorded on a case: journal, home visits, agreements, volunteer staff's answers on
+the board and their alarms."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import Role, has_role
+from base.audit import acting_as
+from base.updates import model_update
+
+from ..constants import PROFESSIONAL_ONLY_AGREEMENT_KINDS, AgreementKind, JournalVisibility, MembershipRole
+from ..models import Agreement, Alarm, Case, CaseInterest, CaseMembership, HomeVisit, InterestAnswer, JournalEntry
+from ..permissions import CaseAction, can, volunteer_profile
+from ..policies import alarms, open_questions
+from ._common import require, touch
+
+VISIT_CORRECTION_WINDOW = datetime.timedelta(hours=getattr(settings, "VISIT_CORRECTION_HOURS", 72))
+VISIT_BACKDATE_DAYS = 60
+VISIT_FIELDS = (
+    "visited_on",
+    "start_time",
+    "duration_minutes",
+    "company",
+    "activities",
+    "summary",
+    "note_for_responsible",
+    "follow_up_on",
+)
+
+
+@transaction.atomic
+def journal_entry_add(
+    *, actor: User, case: Case, text: str, visibility: str = JournalVisibility.PROFESSIONALS
+) -> JournalEntry:
+    require(actor, CaseAction.CHANGE_FILE, case)
+    if not text.strip():
+        raise ValidationError({"text": _("Write something first.")})
+    if visibility not in JournalVisibility.values:
+        raise ValidationError({"visibility": _("Choose who may read this entry.")})
+    with acting_as(actor):
+        entry = JournalEntry.objects.create(case=case, author=actor, text=text, visibility=visibility)
+        touch(case, entry.created_at)
+        return entry
+
+
+def validate_visit_date(day: datetime.date, today: datetime.date | None = None) -> None:
+    """A visit is logged for a day that has been, and at most 60 days back; older visits go
+    through the responsible professional."""
+    today = today or timezone.localdate()
+    if day > today:
+        raise ValidationError({"visited_on": _("A visit cannot be in the future.")})
+    if day < today - datetime.timedelta(days=VISIT_BACKDATE_DAYS):
+        raise ValidationError({"visited_on": _("Visits older than 60 days go through the responsible professional.")})
+
+
+def home_visit_log(
+    *,
+    actor: User,
+    case: Case,
+    visited_on: datetime.date,
+    duration_minutes: int,
+    submission_key: uuid.UUID | None = None,
+    **fields,
+) -> HomeVisit:
+    """Log a home visit on a case the actor is assigned to (R9). A repeated
+    ``submission_key`` (double tap, retry after a lost connection) returns the first visit,
+    also when both arrive at the same moment."""
+    if not (can(actor, CaseAction.LOG_VISIT, case) or can(actor, CaseAction.CHANGE_FILE, case)):
+        raise PermissionDenied(_("You may not log a visit on this case."))
+    if set(fields) - set(VISIT_FIELDS):
+        raise TypeError(f"Unknown visit fields: {sorted(set(fields) - set(VISIT_FIELDS))}")
+    if submission_key is not None:
+        existing = HomeVisit.objects.filter(submission_key=submission_key, visitor=actor, case=case).first()
+        if existing is not None:
+            return existing
+    validate_visit_date(visited_on)
+    try:
+        with transaction.atomic(), acting_as(actor):
+            visit = HomeVisit(
+                case=case,
+                visitor=actor,
+                visited_on=visited_on,
+                duration_minutes=duration_minutes,
+                submission_key=submission_key,
+                **fields,
+            )
+            visit.full_clean(exclude=["case", "visitor", "submission_key"])
+            visit.save()
+            touch(case)
+            return visit
+    except IntegrityError:
+        existing = HomeVisit.objects.filter(submission_key=submission_key, visitor=actor, case=case).first()
+        if submission_key is None or existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def home_visit_correct(*, actor: User, visit: HomeVisit, **fields) -> HomeVisit:
+    """The author corrects their own visit, within the correction window; audited."""
+    if visit.visitor_id != actor.pk or not can(actor, CaseAction.LOG_VISIT, visit.case):
+        raise PermissionDenied(_("Only the author can correct this visit."))
+    if timezone.now() - visit.created_at > VISIT_CORRECTION_WINDOW:
+        raise ValidationError(_("This visit can no longer be corrected. Ask the responsible professional."))
+    if "visited_on" in fields:
+        validate_visit_date(fields["visited_on"])
+    with acting_as(actor):
+        visit = HomeVisit.objects.select_for_update().get(pk=visit.pk)
+        visit, _changed = model_update(
+            instance=visit, fields=VISIT_FIELDS, data=fields, clean_exclude=["case", "visitor"]
+        )
+        return visit
+
+
+@transaction.atomic
+def agreement_add(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    description: str,
+    assignee: User,
+    due_on: datetime.date | None = None,
+) -> Agreement:
+    """Record who does what by when. Care and medical kinds never go to volunteer staff (R10)."""
+    require(actor, CaseAction.CHANGE_FILE, case)
+    if kind not in AgreementKind.values:
+        raise ValidationError({"kind": _("Choose a kind.")})
+    on_case = CaseMembership.objects.filter(case=case, user=assignee, ended_at__isnull=True)
+    is_volunteer_member = on_case.filter(role=MembershipRole.VOLUNTEER).exists()
+    if kind in PROFESSIONAL_ONLY_AGREEMENT_KINDS and (is_volunteer_member or not has_role(assignee, Role.PROFESSIONAL)):
+        raise ValidationError({"assignee": _("Care and medical tasks are for professionals only (R10).")})
+    if not on_case.exists():
+        raise ValidationError({"assignee": _("Agreements are for people who work on the case.")})
+    with acting_as(actor):
+        agreement = Agreement(
+            case=case, kind=kind, description=description, assignee=assignee, due_on=due_on, created_by=actor
+        )
+        agreement.full_clean(exclude=["case", "assignee", "created_by"])
+        agreement.save()
+        touch(case)
+        return agreement
+
+
+@transaction.atomic
+def agreement_complete(*, actor: User, agreement: Agreement) -> Agreement:
+    case = agreement.case
+    if not (can(actor, CaseAction.CHANGE_FILE, case) or agreement.assignee_id == actor.pk):
+        raise PermissionDenied(_("You may not do this on this case."))
+    if agreement.done_at is not None:
+        return agreement
+    with acting_as(actor):
+        agreement.done_at = timezone.now()
+        agreement.save(update_fields=["done_at"])
+        touch(case)
+        return agreement
+
+
+# --- volunteer staff's own answers (R5, R7, R11) ---------------------------------------------
+
+
+@transaction.atomic
+def interest_record(*, actor: User, case: Case, answer: str, reason: str = "", note: str = "") -> CaseInterest:
+    """A volunteer says 'I would like to join' or 'not for me' (with a reason) about a case on
+    their open-questions board (R5, R7): ``policies.open_questions`` decides which."""
+    open_questions.require(actor, open_questions.Action.ANSWER, case, _("This question is not open for you."))
+    if answer not in InterestAnswer.values:
+        raise ValidationError({"answer": _("Choose an answer.")})
+    if answer == InterestAnswer.DECLINED and not reason:
+        raise ValidationError({"reason": _("Say why this is not for you.")})
+    with acting_as(actor):
+        interest, _created = CaseInterest.objects.update_or_create(
+            case=case,
+            volunteer=actor,
+            defaults={
+                "answer": answer,
+                "reason": reason if answer == InterestAnswer.DECLINED else "",
+                "note": note,
+                "answered_at": timezone.now(),
+            },
+        )
+        return interest
+
+
+@transaction.atomic
+def alarm_raise(*, actor: User, note: str = "", case: Case | None = None) -> Alarm:
+    """'This is getting too heavy' (R11): reaches the supervising professional and puts the
+    case on the next meeting's agenda."""
+    if not has_role(actor, Role.VOLUNTEER_STAFF):
+        raise PermissionDenied(_("Only volunteer staff raise the alarm here."))
+    if case is not None and not can(actor, CaseAction.VIEW_SLICE, case):
+        raise PermissionDenied(_("You may not do this on this case."))
+    with acting_as(actor):
+        alarm = Alarm.objects.create(volunteer=actor, case=case, note=note)
+        if case is not None:
+            touch(case)
+        transaction.on_commit(lambda: notify_alarm(alarm))
+        return alarm
+
+
+def notify_alarm(alarm: Alarm) -> None:
+    """E-mail the supervising professional (and the case's responsible professional) that a
+    volunteer raised the alarm. The message holds no case content: it links to the app."""
+    profile = volunteer_profile(alarm.volunteer)
+    supervisor = profile.supervisor if profile else None
+    recipients = {supervisor.email} if supervisor and supervisor.email else set()
+    if alarm.case_id:
+        responsible = (
+            CaseMembership.objects.filter(case_id=alarm.case_id, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True)
+            .select_related("user")
+            .first()
+        )
+        if responsible and responsible.user.email:
+            recipients.add(responsible.user.email)
+    if not recipients:
+        return
+    path = reverse("cases:detail", args=[alarm.case_id]) if alarm.case_id else reverse("home")
+    send_mail(
+        subject=_("Volunteer staff raised the alarm"),
+        message=_("%(name)s says the work is getting too heavy. See Wijkteam: %(link)s")
+        % {"name": alarm.volunteer.display_name, "link": settings.SITE_URL + path},
+        from_email=None,
+        recipient_list=sorted(recipients),
+        fail_silently=True,
+    )
+
+
+@transaction.atomic
+def alarm_resolve(*, actor: User, alarm: Alarm) -> Alarm:
+    """The supervising or responsible professional has followed the alarm up (``policies.alarms``)."""
+    alarms.require(actor, alarms.Action.FOLLOW_UP, alarm, _("You may not do this on this case."))
+    alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
+    if alarm.resolved_at is not None:
+        return alarm
+    with acting_as(actor):
+        alarm.resolved_at = timezone.now()
+        alarm.resolved_by = actor
+        alarm.save(update_fields=["resolved_at", "resolved_by"])
+        return alarm

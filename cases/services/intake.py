@@ -1,0 +1,188 @@
+"""Intake (R3): residents, opening a case, editing its fields and the resident's details."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from base.audit import acting_as
+from base.updates import model_update
+
+from ..constants import ConsentAnswer, Urgency
+from ..models import Case, LifeDomain, Resident, Topic, VolunteerConsent
+from ..permissions import CaseAction, sync_case_permissions
+from ._common import ConcurrentEditError, locked, require, require_professional
+from .people import consent_record
+
+RESIDENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "street",
+    "house_number",
+    "postcode",
+    "village",
+    "phone",
+    "email",
+    "notes",
+)
+CASE_EDITABLE_FIELDS = ("intake_channel", "urgency", "request_for_help", "volunteer_summary", "flagged_for_meeting")
+
+
+@transaction.atomic
+def resident_create(*, actor: User, **fields) -> Resident:
+    require_professional(actor)
+    unknown = set(fields) - set(RESIDENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown resident fields: {sorted(unknown)}")
+    with acting_as(actor):
+        resident = Resident(**fields)
+        resident.full_clean()
+        resident.save()
+        return resident
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User,
+    resident: Resident,
+    intake_channel: str,
+    domains: Iterable[LifeDomain],
+    request_for_help: str,
+    topics: Iterable[Topic] = (),
+    urgency: str = Urgency.NORMAL,
+    volunteer_summary: str = "",
+    submission_key: uuid.UUID | None = None,
+) -> Case:
+    """Register a request for help. The team follows from the resident's village (R1)."""
+    require_professional(actor)
+    domains = list(domains)
+    if not domains:
+        raise ValidationError({"domains": _("Choose at least one life domain.")})
+    with acting_as(actor):
+        case = Case(
+            resident=resident,
+            team_id=resident.village.team_id,
+            intake_channel=intake_channel,
+            urgency=urgency,
+            request_for_help=request_for_help,
+            volunteer_summary=volunteer_summary,
+            created_by=actor,
+            submission_key=submission_key,
+        )
+        case.full_clean(exclude=["resident", "team", "created_by", "submission_key"])
+        case.save()
+        case.domains.set(domains)
+        case.topics.set(list(topics))
+        VolunteerConsent.objects.create(case=case, answer=ConsentAnswer.NOT_ASKED, asked_by=None)
+        sync_case_permissions(case)
+        return case
+
+
+def intake_register(
+    *,
+    actor: User,
+    intake_channel: str,
+    domains: Iterable[LifeDomain],
+    request_for_help: str,
+    resident: Resident | None = None,
+    resident_fields: dict | None = None,
+    topics: Iterable[Topic] = (),
+    urgency: str = Urgency.NORMAL,
+    volunteer_summary: str = "",
+    consent_answer: str = ConsentAnswer.NOT_ASKED,
+    submission_key: uuid.UUID | None = None,
+) -> Case:
+    """Register a request for help for an existing or a new resident, with the consent answer.
+
+    One ``submission_key`` registers one case: a double submit or a retry returns the first
+    (also when the two arrive at once: the second waits for the first and then finds it)."""
+    require_professional(actor)
+    if (resident is None) == (resident_fields is None):
+        raise TypeError("Give either an existing resident or the fields of a new one.")
+    if submission_key is not None:
+        existing = Case.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            if resident is None:
+                resident = resident_create(actor=actor, **resident_fields)
+            case = case_open(
+                actor=actor,
+                resident=resident,
+                intake_channel=intake_channel,
+                domains=domains,
+                topics=topics,
+                urgency=urgency,
+                request_for_help=request_for_help,
+                volunteer_summary=volunteer_summary,
+                submission_key=submission_key,
+            )
+            if consent_answer != ConsentAnswer.NOT_ASKED:
+                consent_record(actor=actor, case=case, answer=consent_answer)
+            return case
+    except IntegrityError:
+        existing = Case.objects.filter(submission_key=submission_key).first() if submission_key else None
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    domains: Iterable[LifeDomain] | None = None,
+    topics: Iterable[Topic] | None = None,
+    **fields,
+) -> Case:
+    """Edit the case's own fields; refuse when someone saved since ``expected_version``."""
+    require(actor, CaseAction.CHANGE_FILE, case)
+    data = dict(fields)
+    if domains is not None:
+        data["domains"] = list(domains)
+        if not data["domains"]:
+            raise ValidationError({"domains": _("Choose at least one life domain.")})
+    if topics is not None:
+        data["topics"] = list(topics)
+    with acting_as(actor):
+        current = locked(case)
+        if current.version != expected_version:
+            raise ConcurrentEditError(
+                _(
+                    "Someone else changed this case while you were editing. "
+                    "Your text is kept below; check and save again."
+                )
+            )
+        current, _changed = model_update(
+            instance=current,
+            fields=(*CASE_EDITABLE_FIELDS, "domains", "topics"),
+            data=data,
+            clean_exclude=["resident", "team", "created_by"],
+            extra_updates={"version": current.version + 1, "last_activity_at": timezone.now()},
+        )
+        return current
+
+
+@transaction.atomic
+def resident_update(*, actor: User, case: Case, expected_updated_at=None, **fields) -> Resident:
+    """Rectify the resident's details from one of their cases (art. 16); the audit log keeps the history."""
+    require(actor, CaseAction.CHANGE_FILE, case)
+    with acting_as(actor):
+        resident = Resident.objects.select_for_update().get(pk=case.resident_id)
+        if expected_updated_at is not None and resident.updated_at != expected_updated_at:
+            raise ConcurrentEditError(
+                _("Someone else changed these details while you were editing. Your text is kept; check and save again.")
+            )
+        resident, _changed = model_update(instance=resident, fields=RESIDENT_FIELDS, data=fields)
+        return resident

@@ -1,0 +1,118 @@
+"""The weekly meeting (R4, R5): opening it, deciding on agenda items, closing it."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.facts import is_professional_of
+from accounts.models import Team, User
+from base.audit import acting_as
+
+from ..constants import CaseStatus
+from ..models import Alarm, Case, CaseMembership, Meeting, MeetingDecision
+from ..permissions import CaseAction, eligible_volunteers
+from ..policies import meetings
+from ._common import locked, move, require, require_professional, touch
+from .people import case_set_responsible, volunteer_assign
+from .workflow import case_activate
+
+
+def week_monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@transaction.atomic
+def meeting_start(*, actor: User, team: Team, day: datetime.date | None = None) -> Meeting:
+    """Open (or return) this week's meeting of ``team``; only its professionals may."""
+    require_professional(actor)
+    if not is_professional_of(actor, team.pk):
+        raise PermissionDenied(_("Only the team's professionals hold its meeting."))
+    monday = week_monday(day or timezone.localdate())
+    with acting_as(actor):
+        meeting, _created = Meeting.objects.get_or_create(team=team, week_start=monday, defaults={"chair": actor})
+        return meeting
+
+
+@transaction.atomic
+def meeting_decide(
+    *,
+    actor: User,
+    meeting: Meeting,
+    case: Case,
+    responsible: User,
+    next_step: str,
+    volunteer: User | None = None,
+    notes: str = "",
+    reasons: Iterable[str] = (),
+) -> MeetingDecision:
+    """Record the team's decision on an agenda item and carry it out through the services:
+    the responsible professional (R9), the case into active work, and a volunteer only when
+    they may join it (``permissions.eligible_volunteers``: consent, screening, not declined,
+    R5–R7). One decision per case per meeting."""
+    require_professional(actor)
+    meetings.require(actor, meetings.Action.HOLD, meeting, _("Only the team's professionals hold its meeting."))
+    require(actor, CaseAction.CHANGE_FILE, case)
+    if meeting.ended_at is not None:
+        raise ValidationError(_("This meeting has ended; decisions go on the next one."))
+    if case.team_id != meeting.team_id:
+        raise ValidationError(_("This case belongs to another team."))
+    if not next_step.strip():
+        raise ValidationError({"next_step": _("Write down the next step.")})
+    already_on_case = (
+        volunteer is not None
+        and CaseMembership.objects.filter(case=case, user=volunteer, ended_at__isnull=True).exists()
+    )
+    if volunteer is not None and not already_on_case and not eligible_volunteers(case).filter(user=volunteer).exists():
+        raise ValidationError({"volunteer": _("Choose one of the suggested volunteer staff.")})
+    if MeetingDecision.objects.filter(meeting=meeting, case=case).exists():
+        raise ValidationError(_("The team already decided on this case in this meeting."))
+    with acting_as(actor):
+        case = locked(case)
+        if case.status == CaseStatus.NEW:
+            move(case, CaseStatus.IN_TRIAGE)
+            case.save()
+        case_set_responsible(actor=actor, case=case, professional=responsible)
+        if case.status == CaseStatus.IN_TRIAGE:
+            case = case_activate(actor=actor, case=case)
+        if volunteer is not None and not already_on_case:
+            volunteer_assign(actor=actor, case=case, volunteer=volunteer)
+        if case.flagged_for_meeting:
+            case.flagged_for_meeting = False
+            case.save(update_fields=["flagged_for_meeting"])
+        decision = MeetingDecision.objects.create(
+            meeting=meeting,
+            case=case,
+            reasons=list(reasons),
+            responsible=responsible,
+            volunteer=volunteer,
+            next_step=next_step,
+            notes=notes,
+            decided_by=actor,
+        )
+        touch(case, decision.decided_at)
+        return decision
+
+
+@transaction.atomic
+def meeting_end(*, actor: User, meeting: Meeting) -> Meeting:
+    """Close the meeting; its decisions form the minutes. Alarms on the cases decided on are
+    followed up by that decision, so they are resolved."""
+    require_professional(actor)
+    meetings.require(actor, meetings.Action.HOLD, meeting, _("Only the team's professionals hold its meeting."))
+    with acting_as(actor):
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.ended_at is None:
+            meeting.ended_at = timezone.now()
+            meeting.save(update_fields=["ended_at"])
+            decided = meeting.decisions.values_list("case_id", flat=True)
+            for alarm in Alarm.objects.filter(case_id__in=decided, resolved_at__isnull=True):
+                alarm.resolved_at = meeting.ended_at
+                alarm.resolved_by = actor
+                alarm.save(update_fields=["resolved_at", "resolved_by"])
+        return meeting

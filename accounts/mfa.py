@@ -7,6 +7,7 @@ import qrcode.image.svg
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from base.audit import acting_as
 
@@ -15,10 +16,17 @@ from .models import User
 BACKUP_CODES = 10
 
 
-def pending_totp_device(user: User) -> TOTPDevice:
-    """The unconfirmed TOTP device being set up (one per user, reused until confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
+PENDING_KEY = "mfa_pending_totp_key"
+
+
+def pending_totp_device(request) -> TOTPDevice:
+    """The TOTP device being set up, *unsaved*: its secret lives in the session until the first
+    code confirms it, so showing the set-up page writes nothing to the database."""
+    key = request.session.get(PENDING_KEY, "")
+    if len(key) != 40 or any(char not in "0123456789abcdef" for char in key):
+        key = random_hex(20)
+        request.session[PENDING_KEY] = key
+    return TOTPDevice(user=request.user, name="Authenticator", key=key, confirmed=False)
 
 
 def secret_for_display(device: TOTPDevice) -> str:
@@ -33,15 +41,24 @@ def qr_svg(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
-    """Confirm the new device with a first code; returns fresh backup codes, or None."""
-    if not device.verify_token(token.replace(" ", "")):
+def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> TOTPDevice | None:
+    """Check the first code of the device being set up (a POST): the one unconfirmed device row
+    of the user carries the secret and its failed attempts (throttling). On success it becomes
+    the user's device and the old one goes. Returns the confirmed device, or None."""
+    pending = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    pending = pending or TOTPDevice(user=user, name=device.name, confirmed=False)
+    if pending.key != device.key:
+        pending.key = device.key
+        pending.throttling_failure_count = 0
+        pending.throttling_failure_timestamp = None
+    pending.save()
+    if not pending.verify_token(token.replace(" ", "")):
         return None
     with acting_as(user):
-        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        return backup_codes_renew(user=user)
+        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=pending.pk).delete()
+        pending.confirmed = True
+        pending.save(update_fields=["confirmed"])
+        return pending
 
 
 @transaction.atomic

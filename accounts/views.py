@@ -52,14 +52,16 @@ def mfa_verify(request):
 @require_http_methods(["GET", "POST"])
 def mfa_setup(request):
     """Set up the authenticator app: scan the code, confirm with a first code, get backup codes."""
-    if user_has_device(request.user) and not request.user.is_verified():
-        return redirect("accounts:mfa_verify")
-    device = mfa.pending_totp_device(request.user)
+    if user_has_device(request.user):  # set up already: verify, or carry on
+        return redirect(_next_url(request) if request.user.is_verified() else "accounts:mfa_verify")
+    device = mfa.pending_totp_device(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = mfa.totp_confirm(user=request.user, device=device, token=form.cleaned_data["token"])
-        if codes is not None:
-            otp_login(request, device)
+        confirmed = mfa.totp_confirm(user=request.user, device=device, token=form.cleaned_data["token"])
+        if confirmed is not None:
+            codes = mfa.backup_codes_renew(user=request.user)
+            otp_login(request, confirmed)
+            request.session.pop(mfa.PENDING_KEY, None)
             messages.success(request, _("Two-step login is set up."))
             return render(request, "accounts/mfa_backup_codes.html", {"codes": codes, "next": _next_url(request)})
         form.add_error("token", _("This code is not right. Check the time on your phone and try the next code."))

@@ -98,7 +98,8 @@ def test_a_new_account_sets_up_totp_and_gets_backup_codes():
     assert page.url.startswith(reverse("accounts:mfa_setup"))
     setup = client.get(reverse("accounts:mfa_setup")).content.decode()
     assert "<svg" in setup
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert not TOTPDevice.objects.filter(user=user).exists()  # showing the page writes nothing
+    device = TOTPDevice(key=client.session[mfa.PENDING_KEY])  # what the authenticator app scanned
     response = client.post(reverse("accounts:mfa_setup"), {"token": _code(device)})
 
     body = response.content.decode()
@@ -157,3 +158,28 @@ def test_a_failed_login_says_so_and_keeps_the_name(professional_with_totp):
 
     assert response.status_code == 200
     assert user.username in response.content.decode()
+
+
+def test_the_set_up_page_makes_no_device_for_an_account_that_has_one(professional_with_totp):
+    user, device = professional_with_totp
+    client = Client()
+    _password_step(client, user)
+    client.post(reverse("accounts:mfa_verify"), {"token": _code(device)})
+
+    response = client.get(reverse("accounts:mfa_setup"))
+
+    assert response.status_code == 302
+    assert list(TOTPDevice.objects.filter(user=user)) == [device]
+
+
+def test_a_wrong_first_code_keeps_one_pending_device_and_counts_the_failure():
+    user = CaseFactory().responsible
+    client = Client()
+    _password_step(client, user)
+    client.get(reverse("accounts:mfa_setup"))
+
+    for _attempt in range(2):
+        client.post(reverse("accounts:mfa_setup"), {"token": "000000"})
+
+    pending = TOTPDevice.objects.get(user=user)
+    assert not pending.confirmed and pending.throttling_failure_count >= 1

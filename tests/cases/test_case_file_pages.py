@@ -187,3 +187,32 @@ def test_resident_edit_keeps_history(client):
     update = LogEntry.objects.get_for_object(resident).filter(action=LogEntry.Action.UPDATE).get()
     assert update.actor == case.responsible
     assert update.changes_dict["last_name"][1] == "Nieuwe-Naam"
+
+
+def test_the_people_picker_accepts_only_the_professionals_it_offers(client):
+    """The page offers professionals of the municipality; a POST with anyone else adds no one."""
+    from tests.factories import MunicipalityFactory, make_coordinator
+
+    case = CaseFactory(with_volunteer=True)
+    elsewhere = make_professional(TeamFactory(municipality=MunicipalityFactory(name="Lingewaard")))
+    outsiders = [make_coordinator(case.team), make_volunteer(case.team), elsewhere]
+    _login(client, case.responsible)
+
+    for person in outsiders:
+        client.post(reverse("cases:people", args=[case.pk, "professional"]), {"person": person.pk})
+
+    assert not CaseMembership.objects.filter(case=case, user__in=outsiders).exists()
+
+
+def test_the_service_refuses_to_add_a_professional_of_another_municipality():
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from cases import services
+    from tests.factories import MunicipalityFactory
+
+    case = CaseFactory(active=True)
+    elsewhere = make_professional(TeamFactory(municipality=MunicipalityFactory(name="Lingewaard")))
+
+    with pytest.raises(ValidationError):
+        services.case_add_professional(actor=case.responsible, case=case, professional=elsewhere)

@@ -319,3 +319,24 @@ def test_a_long_agenda_comes_in_pages_in_agenda_order(team, client):
 
     assert client.get(url, {"pagina": "999"}).context["agenda"].page == 2  # past the end: the last page
     assert client.get(url, {"pagina": "x"}).context["agenda"].page == 1
+
+
+def test_the_service_refuses_a_volunteer_who_declined_the_case(team):
+    """'The volunteer must be one of the suggestions' is the service's rule, not only the form's."""
+    case = team["case"](consent=ConsentAnswer.YES)
+    declined = make_volunteer(team["team"])
+    CaseInterest.objects.create(case=case, volunteer=declined, answer=InterestAnswer.DECLINED, reason="other")
+    meeting, _items = _agenda(team)
+
+    with pytest.raises(ValidationError):
+        services.meeting_decide(
+            actor=team["professional"],
+            meeting=meeting,
+            case=case,
+            responsible=team["professional"],
+            volunteer=declined,
+            next_step="Kennismaken",
+        )
+
+    assert not MeetingDecision.objects.exists()
+    assert not CaseMembership.objects.filter(case=case, user=declined).exists()

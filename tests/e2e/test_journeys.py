@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 from accounts.models import User
 from cases.constants import CaseStatus
 from cases.models import Case, HomeVisit
-from cases.permissions import CaseAction, cases_for, open_question_cases
+from cases.permissions import CaseAction, cases_for
+from cases.policies import open_questions
 from tests.e2e.conftest import NL, PHONE, PageWalk, login, path_of
 
 # --- the demo world, found through the ORM ---------------------------------------------------
@@ -45,7 +46,7 @@ def volunteer_pages() -> list[tuple[str, str, object]]:
     visit = HomeVisit.objects.filter(case_id=pk, visitor=volunteer).order_by("pk").first()
     if visit is not None:
         pages.insert(4, ("visit-edit", f"/vrijwillig/casussen/{pk}/bezoek/{visit.pk}/", NL("Correct a home visit")))
-    question = open_question_cases(volunteer).order_by("pk").first()
+    question = open_questions.scope(volunteer).order_by("pk").first()
     if question is not None:
         pages.append(("board-answer", f"/vrijwillig/open-vragen/{question.pk}/", question.resident.village.name))
     return pages

@@ -186,3 +186,51 @@ def test_access_log_page_has_a_fixed_number_of_queries(client, officer, django_a
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("privacy:access_log"))
+
+
+# --- defects found in review (issue [9]) -----------------------------------------------------
+
+
+def test_a_privacy_officer_handles_only_their_own_municipalitys_residents(client):
+    from tests.factories import MunicipalityFactory
+
+    case = CaseFactory(active=True)
+    stranger = make_privacy_officer(municipality=MunicipalityFactory(name="Lingewaard"))
+    client.login(username=stranger.username, password=PASSWORD)
+
+    found = client.get(reverse("privacy:residents"), {"q": case.resident.last_name}).content.decode()
+    pages = [
+        client.get(reverse("privacy:resident", args=[case.resident_id])),
+        client.get(reverse("privacy:export", args=[case.resident_id, "json"])),
+        client.post(reverse("privacy:act", args=[case.resident_id, "restrict"]), {"note": "x"}),
+    ]
+
+    assert reverse("privacy:resident", args=[case.resident_id]) not in found
+    assert [page.status_code for page in pages] == [404, 404, 404]
+    assert Resident.objects.get(pk=case.resident_id).restricted_at is None
+
+
+def test_referral_alarm_and_board_notes_are_in_the_export_and_gone_after_erasure(client, officer):
+    from cases.models import CaseInterest
+    from socialmap import services as map_services
+
+    case = CaseFactory(with_volunteer=True)
+    offer = map_services.offer_save(
+        actor=case.responsible, villages=[case.resident.village], name="Eetcafe", kind="activity"
+    )
+    referral = map_services.referral_make(actor=case.responsible, case=case, offer=offer)
+    map_services.referral_outcome(actor=case.responsible, referral=referral, outcome="went", note="REFERRAL-NOTE")
+    case_services.alarm_raise(actor=case.volunteer, case=case, note="ALARM-NOTE")
+    CaseInterest.objects.create(case=case, volunteer=case.volunteer, answer="interested", note="INTEREST-NOTE")
+    client.login(username=officer.username, password=PASSWORD)
+
+    exported = client.get(reverse("privacy:export", args=[case.resident_id, "json"])).content.decode()
+    case_services.case_close(actor=case.responsible, case=case, outcome=Outcome.RESOLVED)
+    Case.objects.filter(pk=case.pk).update(retention_until=timezone.localdate() - datetime.timedelta(days=1))
+    client.post(reverse("privacy:act", args=[case.resident_id, "erase"]), {"note": "verzoek"})
+
+    for note in ("REFERRAL-NOTE", "ALARM-NOTE", "INTEREST-NOTE"):
+        assert note in exported
+    assert not LogEntry.objects.filter(changes_text__contains="REFERRAL-NOTE").exists()
+    referral.refresh_from_db()
+    assert referral.outcome_note == ""

@@ -147,3 +147,64 @@ def test_my_hours_counts_visits_per_week_against_agreed_hours(team):
     assert weeks[1].visit_hours == 1.0
     assert weeks[0].agreed_hours == 8.0
     assert len(weeks) == 8
+
+
+# --- defects found in review (issue [9]): the board and alarms through their policies ---------
+
+
+def test_a_restricted_resident_is_not_on_the_board_and_cannot_be_answered(client, team):
+    from privacy.services import resident_restrict
+    from tests.factories import make_privacy_officer
+
+    case = _new_case(team, consent=ConsentAnswer.YES, volunteer_summary="Beperkte verwerking")
+    resident_restrict(actor=make_privacy_officer(), resident=case.resident, reason="art. 18")
+    client.login(username=team["volunteer"].username, password=PASSWORD)
+
+    board = client.get(reverse("volunteers:board")).content.decode()
+    answer = client.post(reverse("volunteers:board_answer", args=[case.pk]), {"answer": "interested"})
+
+    assert "Beperkte verwerking" not in board
+    assert answer.status_code == 404
+    assert not CaseInterest.objects.filter(case=case).exists()
+
+
+def test_resolving_an_alarm_is_for_those_who_see_it_only(client, team):
+    case = _new_case(team, with_volunteer=True)
+    alarm = services.alarm_raise(actor=case.volunteer, case=case, note="Het wordt te zwaar")
+    colleague = make_professional(case.team)  # of the team, neither supervisor nor responsible
+    client.login(username=colleague.username, password=PASSWORD)
+
+    home = client.get(reverse("home")).content.decode()
+    response = client.post(reverse("cases:alarm_resolve", args=[alarm.pk]))
+
+    assert "Het wordt te zwaar" not in home
+    assert response.status_code == 404
+    alarm.refresh_from_db()
+    assert alarm.resolved_at is None
+
+
+def test_the_responsible_professional_sees_and_resolves_the_alarm(client, team):
+    case = _new_case(team, with_volunteer=True)
+    alarm = services.alarm_raise(actor=case.volunteer, case=case, note="Het wordt te zwaar")
+    client.login(username=team["professional"].username, password=PASSWORD)
+
+    home = client.get(reverse("home")).content.decode()
+    response = client.post(reverse("cases:alarm_resolve", args=[alarm.pk]))
+
+    assert "Het wordt te zwaar" in home
+    assert response.status_code == 302
+    alarm.refresh_from_db()
+    assert alarm.resolved_by == team["professional"]
+
+
+def test_the_service_refuses_an_alarm_resolution_by_a_colleague_who_does_not_follow_it_up(team):
+    from django.core.exceptions import PermissionDenied
+
+    case = _new_case(team, with_volunteer=True)
+    alarm = services.alarm_raise(actor=case.volunteer, case=case, note="Het wordt te zwaar")
+
+    with pytest.raises(PermissionDenied):
+        services.alarm_resolve(actor=make_professional(case.team), alarm=alarm)
+
+    alarm.refresh_from_db()
+    assert alarm.resolved_at is None

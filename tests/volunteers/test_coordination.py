@@ -29,6 +29,7 @@ from volunteers.models import (
     AllowanceArrangement,
     AllowanceKind,
     AllowanceLimit,
+    CalendarFeed,
     Equipment,
     Location,
     RosterSlot,
@@ -323,3 +324,14 @@ def test_swap_over_http_hands_the_shift_over(client, team):
     client.post(reverse("coordination:shift_swap", args=[shift.pk]), {"person": colleague.pk})
 
     assert list(Shift.objects.values_list("person", flat=True)) == [colleague.pk]
+
+
+def test_my_roster_page_writes_nothing_and_makes_the_feed_address_on_request(client, team):
+    _login(client, team["volunteer"])
+
+    page = client.get(reverse("my_calendar"))
+
+    assert page.status_code == 200 and not CalendarFeed.objects.exists()
+    client.post(reverse("my_calendar"))
+    feed = CalendarFeed.objects.get(user=team["volunteer"])
+    assert feed.token in client.get(reverse("my_calendar")).content.decode()

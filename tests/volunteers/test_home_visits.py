@@ -131,3 +131,19 @@ def test_visit_page_is_404_after_consent_withdrawal(client, assigned):
     services.consent_withdraw(actor=assigned.responsible, case=assigned)
 
     assert client.get(reverse("volunteers:visit_new", args=[assigned.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("days_ago", [-1, 61])
+def test_the_service_refuses_a_visit_date_outside_the_window(days_ago):
+    """The date window is the service's rule, not only the form's (issue [9])."""
+    case = CaseFactory(with_volunteer=True)
+
+    with pytest.raises(ValidationError):
+        services.home_visit_log(
+            actor=case.volunteer,
+            case=case,
+            visited_on=datetime.date.today() - datetime.timedelta(days=days_ago),
+            duration_minutes=30,
+        )
+
+    assert not case.home_visits.exists()

@@ -6,6 +6,10 @@ from django.db import transaction
 
 from base.audit import acting_as
 
+# The one documented exception to the house's layering: an account fact (role, activity)
+# changes case access, so the services that change one re-derive the case grants at once.
+from cases.permissions import sync_user_case_permissions
+
 from .models import Discipline, Municipality, ProfessionalProfile, Team, User
 from .roles import Role, forget_roles
 
@@ -39,8 +43,6 @@ def role_grant(*, actor: User, user: User, role: Role) -> None:
 
 @transaction.atomic
 def role_revoke(*, actor: User, user: User, role: Role) -> None:
-    from cases.permissions import sync_user_case_permissions
-
     with acting_as(actor):
         user.groups.remove(Group.objects.get(name=role.value))
         forget_roles(user)
@@ -74,8 +76,6 @@ def professional_set_team(
 @transaction.atomic
 def user_deactivate(*, actor: User, user: User) -> None:
     """An inactive account loses every grant at once (and cannot log in)."""
-    from cases.permissions import sync_user_case_permissions
-
     with acting_as(actor):
         user.is_active = False
         user.save(update_fields=["is_active"])

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User, Village
 from accounts.roles import Role
-from wijkteam.forms import DateInput, PersonChoiceField, QuickSelect
+from base.forms import DateInput, PersonChoiceField, QuickSelect
 
 from .constants import (
     AgreementKind,

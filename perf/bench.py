@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Team, User
+from cases import services
 from cases.constants import CaseStatus, ConsentAnswer, LifeDomainCode, MembershipRole, Urgency
 from cases.models import Case, CaseMembership, CaseUserObjectPermission, LifeDomain, Resident
 
@@ -149,8 +150,6 @@ def _cycle(items: list):
 
 def build_scenarios() -> list[Scenario]:
     """The pages and actions of docs/performance.md, on the busiest accounts of the first team."""
-    from cases import services
-
     team = Team.objects.filter(municipality__name="Schaalstad").order_by("pk").first()
     if team is None:
         raise LookupError("No scale data here: run seed_scale first.")

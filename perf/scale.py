@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from auditlog.models import LogEntry
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -51,6 +52,7 @@ from cases.constants import (
 )
 from cases.models import (
     Agreement,
+    Alarm,
     Case,
     CaseGroupObjectPermission,
     CaseMembership,
@@ -61,11 +63,14 @@ from cases.models import (
     Meeting,
     MeetingDecision,
     Resident,
+    RetentionRule,
     Topic,
     VolunteerConsent,
 )
 from cases.permissions import ALL_CODENAMES, MemberFact, grants_from_facts
-from cases.services import RESIDENT_FIELDS
+from cases.services import RESIDENT_FIELDS, week_monday
+from socialmap.models import CollectiveSignal, Offer, OfferKind, Referral, ReferralOutcome, SignalStatus
+from volunteers.models import Location, RosterSlot, Shift, ShiftRole, VolunteerStaff
 from wijkteam import demo
 
 MUNICIPALITY = "Schaalstad"
@@ -478,12 +483,6 @@ class ScaleSeeder:
         return dict(self.writer.counts)
 
     def _written_models(self) -> list[type[models.Model]]:
-        from auditlog.models import LogEntry
-
-        from cases.models import Alarm
-        from socialmap.models import CollectiveSignal, Offer, Referral
-        from volunteers.models import Location, RosterSlot, Shift
-
         return [
             Resident,
             Case,
@@ -514,9 +513,6 @@ class ScaleSeeder:
     # -- organisation, through the services --
 
     def _organisation(self) -> World:
-        from cases.models import RetentionRule
-        from volunteers.models import VolunteerStaff
-
         size, rnd = self.size, self.random
         system = system_actor()
         municipality = Municipality.objects.create(name=MUNICIPALITY, vog_validity_months=36)
@@ -888,8 +884,6 @@ class ScaleSeeder:
         )
 
     def _visits(self, world: World, facts: list[CaseFacts]) -> None:
-        from cases.models import Alarm
-
         rnd, writer = self.random, self.writer
         with_volunteer = [f for f in facts if f.volunteer_id]
         without = len(facts) - len(with_volunteer)
@@ -963,8 +957,6 @@ class ScaleSeeder:
     # -- two years of weekly meetings --
 
     def _meetings(self, world: World, facts: list[CaseFacts]) -> None:
-        from cases.services import week_monday
-
         rnd, writer = self.random, self.writer
         this_monday = week_monday(self.today)
         first_monday = this_monday - datetime.timedelta(weeks=self.size.weeks)
@@ -1024,8 +1016,6 @@ class ScaleSeeder:
     # -- rosters of the walk-in hour --
 
     def _rosters(self, world: World) -> None:
-        from volunteers.models import Location, RosterSlot, Shift, ShiftRole
-
         rnd, writer = self.random, self.writer
         start = self.today - datetime.timedelta(weeks=self.size.weeks)
         shift_rows = []
@@ -1053,8 +1043,6 @@ class ScaleSeeder:
     # -- social map, referrals and collective signals --
 
     def _social_map(self, world: World, facts: list[CaseFacts]) -> None:
-        from socialmap.models import CollectiveSignal, Offer, OfferKind, Referral, ReferralOutcome, SignalStatus
-
         rnd, writer = self.random, self.writer
         kinds = [value for value, _label in OfferKind.choices]
         topics = list(Topic.objects.values_list("pk", "domain_id"))

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wijkteam.forms import DateInput
+from base.forms import DateInput
 
 from .selectors import record_type_choices
 

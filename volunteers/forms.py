@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, Village
+from base.forms import DateInput, PersonChoiceField
 from cases.constants import VisitActivity, VisitCompany
 from cases.models import DeclineReason, InterestAnswer
-from wijkteam.forms import DateInput, PersonChoiceField
 
 from .models import AllowanceArrangement, EquipmentKind, VolunteerStaff
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.facts import coordinates
+from accounts.facts import coordinates, is_professional_of
 from accounts.models import Team, User
 from accounts.roles import Role
 from accounts.services import role_grant
@@ -54,6 +54,13 @@ def _require_coordinator(actor: User, team: Team) -> None:
         raise PermissionDenied(_("Only the team's coordinator may do this."))
 
 
+def _check_supervisor(fields: dict, team: Team) -> None:
+    """The supervising professional is an active professional of the volunteer's team (R11)."""
+    supervisor = fields.get("supervisor")
+    if supervisor is not None and not (supervisor.is_active and is_professional_of(supervisor, team.pk)):
+        raise ValidationError({"supervisor": _("Choose a professional of the team as supervisor.")})
+
+
 def _require_manager(actor: User, profile: VolunteerStaff) -> None:
     policies.profiles.require(
         actor, policies.profiles.Action.MANAGE, profile, _("Only the team's coordinator may do this.")
@@ -77,6 +84,7 @@ def volunteer_register(
     _require_coordinator(actor, team)
     if set(fields) - set(PROFILE_FIELDS):
         raise TypeError(f"Unknown profile fields: {sorted(set(fields) - set(PROFILE_FIELDS))}")
+    _check_supervisor(fields, team)
     with acting_as(actor):
         try:
             with transaction.atomic():
@@ -98,6 +106,7 @@ def volunteer_register(
 def volunteer_update(*, actor: User, profile: VolunteerStaff, expertise=None, **fields) -> VolunteerStaff:
     """Change a profile. Screening dates change access: the case grants are re-derived at once."""
     _require_manager(actor, profile)
+    _check_supervisor(fields, profile.team)
     data = dict(fields)
     if expertise is not None:
         data["expertise"] = list(expertise)

@@ -335,3 +335,13 @@ def test_my_roster_page_writes_nothing_and_makes_the_feed_address_on_request(cli
     client.post(reverse("my_calendar"))
     feed = CalendarFeed.objects.get(user=team["volunteer"])
     assert feed.token in client.get(reverse("my_calendar")).content.decode()
+
+
+def test_the_service_refuses_a_supervisor_from_outside_the_team(team):
+    outsider = make_professional(VillageFactory().team)
+
+    with pytest.raises(ValidationError):
+        services.volunteer_update(actor=team["coordinator"], profile=team["profile"], supervisor=outsider)
+
+    team["profile"].refresh_from_db()
+    assert team["profile"].supervisor_id != outsider.pk

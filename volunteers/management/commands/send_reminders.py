@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from accounts.models import User
 from volunteers.models import Shift, VolunteerStaff
 
 
@@ -88,8 +89,6 @@ class Command(BaseCommand):
                 person_id = person[0]
             if person_id:
                 changed[str(person_id)] = changed.get(str(person_id), 0) + 1
-        from accounts.models import User
-
         for user in User.objects.filter(pk__in=[int(pk) for pk in changed if str(pk).isdigit()], is_active=True):
             if user.email:
                 yield (

@@ -14,8 +14,11 @@ from accounts.roles import Role
 from accounts.services import professional_set_team, role_grant, system_actor, team_create
 from cases import services as case_services
 from cases.constants import ConsentAnswer, IntakeChannel, JournalVisibility, Outcome, Urgency
-from cases.models import LifeDomain, RetentionRule, Topic
-from volunteers.models import VolunteerStaff
+from cases.models import Case, LifeDomain, RetentionRule, Topic
+from cases.permissions import CaseAction, cases_for
+from socialmap import services as map_services
+from volunteers import services as volunteer_services
+from volunteers.models import AllowanceArrangement, AllowanceKind, AllowanceLimit, Location, RosterSlot, VolunteerStaff
 from wijkteam import demo
 
 
@@ -113,10 +116,6 @@ class Command(BaseCommand):
         self._seed_social_map(villages, professionals, volunteers)
 
     def _seed_social_map(self, villages, professionals, volunteers) -> None:
-        from cases.models import Case, Topic
-        from cases.permissions import CaseAction, cases_for
-        from socialmap import services as map_services
-
         offers = {}
         for name, kind, village_names, topics, when, where, cost in demo.OFFERS:
             offers[name] = map_services.offer_save(
@@ -147,9 +146,6 @@ class Command(BaseCommand):
 
     def _seed_coordination(self, municipality, teams, villages, professionals, volunteers, coordinator) -> None:
         """Walk-in hours with this week's shifts, an allowance arrangement, limits, a check-in."""
-        from volunteers import services as volunteer_services
-        from volunteers.models import AllowanceArrangement, AllowanceKind, AllowanceLimit, Location, RosterSlot
-
         today = timezone.localdate()
         monday = today - datetime.timedelta(days=today.weekday())
         per_hour = AllowanceArrangement.objects.create(

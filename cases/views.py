@@ -153,7 +153,7 @@ def intake(request):
 
 @professional_required
 def case_detail(request, pk: int):
-    case_file = selectors.case_file(user=request.user, case_id=pk)
+    case_file = services.case_file_read(actor=request.user, case_id=parse_id(pk) or 0)
     case = case_file.case
     context = {"file": case_file, "case": case}
     if case_file.can_change:
@@ -247,7 +247,7 @@ def journal_add(request, pk: int):
                 messages.success(request, _("The journal entry is added."))
                 return _back_to_case(case.pk, "journal-h")
     if request.htmx:
-        case_file = selectors.case_file(user=request.user, case_id=case.pk, log=False)
+        case_file = selectors.case_file(user=request.user, case_id=case.pk)  # re-rendered after a change
         return render(request, "cases/_journal.html", {"file": case_file, "case": case, "journal_form": form})
     messages.error(request, _("The journal entry was not added: %(errors)s") % {"errors": _form_errors(form)})
     return _back_to_case(case.pk, "journal-h")

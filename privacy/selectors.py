@@ -13,6 +13,7 @@ from cases.models import Resident
 from cases.records import registry
 from cases.selectors import matching_residents
 
+from .policies import access_log as access_log_policy
 from .policies import residents
 
 
@@ -26,6 +27,7 @@ def record_type_choices() -> list[tuple[str, str]]:
 
 def access_log(
     *,
+    user: User,
     actor: str = "",
     model: str = "",
     object_id: int | None = None,
@@ -37,7 +39,9 @@ def access_log(
 ) -> list[LogEntry]:
     """Who read or changed what, when, in which role, from where (in the spirit of NEN 7513)."""
     logged = [*auditlog.get_models(), LogEntry]
-    entries = LogEntry.objects.filter(content_type__in=ContentType.objects.get_for_models(*logged).values())
+    entries = access_log_policy.scope(user).filter(
+        content_type__in=ContentType.objects.get_for_models(*logged).values()
+    )
     if actor:
         entries = entries.filter(actor__username__iexact=actor)
     if model:

@@ -24,7 +24,7 @@ ROLE_NAMES = set(Role.values)
 def access_log(request):
     form = AccessLogFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.access_log(**filters)
+    entries = selectors.access_log(user=request.user, **filters)
     for entry in entries:
         data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
         stored = data.get("roles")

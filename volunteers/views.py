@@ -35,7 +35,7 @@ def my_cases(request):
 
 @volunteer_required
 def my_case(request, pk: int):
-    case_slice = selectors.volunteer_case(user=request.user, case_id=pk)
+    case_slice = services.case_slice_read(actor=request.user, case_id=parse_id(pk) or 0)
     return render(request, "volunteers/my_case.html", {"slice": case_slice, "alarm_form": AlarmForm()})
 
 
@@ -55,7 +55,7 @@ def visit_new(request, pk: int):
         else:
             messages.success(request, _("Your visit is saved. Thank you!"))
             return redirect("volunteers:my_case", pk=pk)
-    case_slice = selectors.volunteer_case(user=request.user, case_id=pk)
+    case_slice = services.case_slice_read(actor=request.user, case_id=parse_id(pk) or 0)
     return render(request, "volunteers/visit_form.html", {"slice": case_slice, "form": form})
 
 
@@ -78,7 +78,7 @@ def visit_edit(request, pk: int, visit_pk: int):
         else:
             messages.success(request, _("Your visit is corrected."))
             return redirect("volunteers:my_case", pk=pk)
-    case_slice = selectors.volunteer_case(user=request.user, case_id=pk)
+    case_slice = services.case_slice_read(actor=request.user, case_id=parse_id(pk) or 0)
     return render(request, "volunteers/visit_form.html", {"slice": case_slice, "form": form, "correcting": True})
 
 

@@ -15,7 +15,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from base.audit import log_access
 
 from ..constants import MembershipRole
 from ..models import Agreement, Case, CaseMembership, HomeVisit, JournalEntry, VolunteerConsent
@@ -68,11 +67,9 @@ def case_by_submission_key(*, user: User, key) -> Case | None:
     return visible_cases(user).filter(submission_key=key).first() if key else None
 
 
-def case_file(*, user: User, case_id: int, log: bool = True) -> CaseFile:
-    """The full case file for a professional; logs the read (access entry).
-
-    ``log=False`` only for re-rendering a part of a page the user just read and changed.
-    """
+def case_file(*, user: User, case_id: int) -> CaseFile:
+    """The full case file for a professional, or 404. Reading it for a page goes through
+    ``services.case_file_read``, which records the read (access entry)."""
     case = (
         cases_for(user, CaseAction.VIEW_FILE, case_id=case_id)
         .select_related("resident__village", "team")
@@ -86,8 +83,6 @@ def case_file(*, user: User, case_id: int, log: bool = True) -> CaseFile:
     )
     if case is None:
         raise Http404
-    if log:
-        log_access(actor=user, instance=case, view="case_file")
     memberships = list(case.memberships.select_related("user").order_by("ended_at", "role", "started_at"))
     history = case_history(case)
     allowed = allowed_actions(user, case, (CaseAction.CHANGE_FILE, CaseAction.CLOSE, CaseAction.REOPEN))

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from accounts.models import User
-from base.audit import log_access
 
 from ..constants import LifeDomainCode
 from ..models import Case, CaseInterest
@@ -23,12 +22,12 @@ def volunteer_cases(user: User) -> list[CaseSlice]:
 
 
 def volunteer_case(*, user: User, case_id: int) -> CaseSlice:
-    """One slice, with the journal entries shared with volunteers; logs the read."""
+    """One slice, with the journal entries shared with volunteers, or 404. Reading it for a page
+    goes through ``services.case_slice_read``, which records the read."""
     scoped = cases_for(user, CaseAction.VIEW_SLICE, case_id=case_id)
     slices = build_slices(scoped, with_journal=True, viewer=user)
     if not slices:
         raise Http404
-    log_access(actor=user, instance=Case(pk=case_id), view="volunteer_slice")
     return slices[0]
 
 

@@ -10,6 +10,7 @@ The package is split along its seams:
 * ``people``    who works on a case and the resident's consent (R6, R9);
 * ``entries``   journal, home visits, agreements, volunteer staff's answers and alarms;
 * ``meeting``   the weekly meeting (R4, R5);
+* ``reads``     reading a case file or a slice, recorded in the access log;
 * ``retention`` the keep-until date of a closed file.
 """
 
@@ -45,6 +46,7 @@ from .people import (
     membership_end,
     volunteer_assign,
 )
+from .reads import case_file_read, case_slice_read
 from .retention import retention_until_for
 from .workflow import (
     case_activate,
@@ -69,12 +71,14 @@ __all__ = [
     "case_activate",
     "case_add_professional",
     "case_close",
+    "case_file_read",
     "case_flag_for_meeting",
     "case_hold",
     "case_open",
     "case_reopen",
     "case_resume",
     "case_set_responsible",
+    "case_slice_read",
     "case_start_triage",
     "case_transfer",
     "case_update",

@@ -234,3 +234,20 @@ def test_referral_alarm_and_board_notes_are_in_the_export_and_gone_after_erasure
     assert not LogEntry.objects.filter(changes_text__contains="REFERRAL-NOTE").exists()
     referral.refresh_from_db()
     assert referral.outcome_note == ""
+
+
+def test_the_access_log_shows_the_reads_of_the_officers_own_municipality_only(client, officer):
+    from tests.factories import MunicipalityFactory
+
+    case = CaseFactory(active=True)
+    client.login(username=case.responsible.username, password=PASSWORD)
+    client.get(reverse("cases:detail", args=[case.pk]))  # writes an access entry by Overbetuwe staff
+    stranger = make_privacy_officer(municipality=MunicipalityFactory(name="Lingewaard"))
+
+    client.login(username=stranger.username, password=PASSWORD)
+    theirs = client.get(reverse("privacy:access_log"), {"case_id": case.pk}).content.decode()
+    client.login(username=officer.username, password=PASSWORD)
+    ours = client.get(reverse("privacy:access_log"), {"case_id": case.pk}).content.decode()
+
+    assert escape(case.responsible.username) in ours
+    assert escape(case.responsible.username) not in theirs

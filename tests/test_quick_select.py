@@ -5,7 +5,7 @@ import re
 import pytest
 from django import forms
 
-from wijkteam.forms import QuickSelect
+from base.forms import QuickSelect
 
 CHOICES = [("", "All"), ("x", 'X & <y> "z"'), (3, "three"), ("Group", [("g1", "In a group")])]
 

@@ -34,8 +34,10 @@ from .constants import CaseStatus, MembershipRole
 from .models import (
     Case,
     CaseGroupObjectPermission,
+    CaseInterest,
     CaseMembership,
     CaseUserObjectPermission,
+    InterestAnswer,
     Resident,
     VolunteerConsent,
 )
@@ -177,6 +179,11 @@ def volunteer_team_id(user) -> int | None:
     return volunteer_profile(user).team_id
 
 
+def supervised_volunteers(user, team_ids) -> QuerySet:
+    """The user ids of volunteer staff of these teams whom ``user`` supervises (R11)."""
+    return VolunteerStaff.objects.filter(supervisor=user, team_id__in=team_ids).values("user_id")
+
+
 def screened_volunteers(*, team_id: int, today=None) -> QuerySet[VolunteerStaff]:
     """Volunteer staff of a team who may hold case access today: the same conditions as
     :func:`volunteer_may_hold_access`, as a query (active account and profile, the role, a VOG
@@ -202,11 +209,11 @@ def eligible_volunteers(case: Case) -> QuerySet[VolunteerStaff]:
     restricted = Resident.objects.filter(pk=case.resident_id, restricted_at__isnull=False).exists()
     if case.status == CaseStatus.CLOSED or restricted or not consent_allows_volunteer(case):
         return VolunteerStaff.objects.none()
-    return (
-        screened_volunteers(team_id=case.team_id)
-        .exclude(user__case_interests__case=case, user__case_interests__answer="declined")
-        .exclude(user__case_memberships__case=case, user__case_memberships__ended_at__isnull=True)
-    )
+    # One subquery per condition: two conditions on a multi-valued relation in one exclude()
+    # would not have to hold for the same row (a decline of *another* case would exclude).
+    declined = CaseInterest.objects.filter(case=case, answer=InterestAnswer.DECLINED).values("volunteer_id")
+    on_case = CaseMembership.objects.filter(case=case, ended_at__isnull=True).values("user_id")
+    return screened_volunteers(team_id=case.team_id).exclude(user_id__in=declined).exclude(user_id__in=on_case)
 
 
 # --- deriving the grants from the facts ------------------------------------------------------

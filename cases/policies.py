@@ -22,14 +22,15 @@ from accounts.roles import Role
 from base.policy import Policy
 
 from .constants import CaseStatus, ConsentAnswer, MembershipRole
-from .models import Alarm, Case, Meeting, VolunteerConsent
-from .permissions import volunteer_team_id
+from .models import Alarm, Case, CaseMembership, Meeting, VolunteerConsent
+from .permissions import supervised_volunteers, volunteer_profile, volunteer_team_id
 
 
 class AlarmPolicy(Policy[Alarm]):
-    """An alarm (R11) is followed up by the volunteer's supervising professional and by the
-    responsible professional of the case it was raised on: they see it on their home page and
-    they may mark it followed up. The same set for both, so the list and the action agree."""
+    """An alarm (R11) is followed up by the volunteer's supervising professional — while a
+    professional of the volunteer's team, as for check-ins — and by the responsible
+    professional of the case it was raised on: they see it on their home page, are e-mailed,
+    and may mark it followed up. The same set for all three, so the list and the action agree."""
 
     model = Alarm
 
@@ -37,24 +38,32 @@ class AlarmPolicy(Policy[Alarm]):
         FOLLOW_UP = "follow_up"
 
     def scope(self, user, action: Action = Action.FOLLOW_UP) -> QuerySet[Alarm]:
-        if not professional_team_ids(user):
+        teams = professional_team_ids(user)
+        if not teams:
             return Alarm.objects.none()
-        return Alarm.objects.filter(
-            Q(volunteer__volunteer_profile__supervisor=user)
-            | Q(
-                case__memberships__user=user,
-                case__memberships__role=MembershipRole.RESPONSIBLE,
-                case__memberships__ended_at__isnull=True,
-            )
-        ).distinct()
+        supervised = supervised_volunteers(user, teams)
+        responsible = CaseMembership.objects.filter(
+            user=user, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True
+        ).values("case_id")
+        return Alarm.objects.filter(Q(volunteer_id__in=supervised) | Q(case_id__in=responsible))
 
     def open_for(self, user) -> QuerySet[Alarm]:
         """The open alarms ``user`` follows up, newest first (their home page)."""
-        return (
-            Alarm.objects.filter(pk__in=self.scope(user).filter(resolved_at__isnull=True).values("pk"))
-            .select_related("volunteer")
-            .order_by("-raised_at")
-        )
+        return self.scope(user).filter(resolved_at__isnull=True).select_related("volunteer").order_by("-raised_at")
+
+    def followers(self, alarm: Alarm) -> QuerySet[User]:
+        """Who follows ``alarm`` up (the e-mail's recipients): the same rule, from the alarm's side."""
+        profile = volunteer_profile(alarm.volunteer)
+        condition = Q(pk__in=[])
+        if profile is not None and profile.supervisor_id:
+            condition |= Q(pk=profile.supervisor_id, professional_profile__team_id=profile.team_id)
+        if alarm.case_id:
+            condition |= Q(
+                pk__in=CaseMembership.objects.filter(
+                    case_id=alarm.case_id, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True
+                ).values("user_id")
+            )
+        return User.objects.filter(condition, is_active=True, groups__name=Role.PROFESSIONAL.value)
 
 
 class MeetingPolicy(Policy[Meeting]):

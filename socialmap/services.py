@@ -64,6 +64,10 @@ def offer_save(
                 getattr(offer, name).set(data[name])
             return offer
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        # An offer shared with another municipality keeps that municipality's villages: the
+        # editor chose among their own only.
+        theirs = offer.villages.exclude(pk__in=staff_villages(actor).values("pk"))
+        data["villages"] = [*villages, *theirs]
         offer, _changed = model_update(
             instance=offer,
             fields=(*OFFER_FIELDS, "villages", "domains", "topics"),

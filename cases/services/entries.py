@@ -21,7 +21,7 @@ from base.updates import model_update
 
 from ..constants import PROFESSIONAL_ONLY_AGREEMENT_KINDS, AgreementKind, JournalVisibility, MembershipRole
 from ..models import Agreement, Alarm, Case, CaseInterest, CaseMembership, HomeVisit, InterestAnswer, JournalEntry
-from ..permissions import CaseAction, can, volunteer_profile
+from ..permissions import CaseAction, can
 from ..policies import alarms, open_questions
 from ._common import require, touch
 
@@ -212,17 +212,7 @@ def alarm_raise(*, actor: User, note: str = "", case: Case | None = None) -> Ala
 def notify_alarm(alarm: Alarm) -> None:
     """E-mail the supervising professional (and the case's responsible professional) that a
     volunteer raised the alarm. The message holds no case content: it links to the app."""
-    profile = volunteer_profile(alarm.volunteer)
-    supervisor = profile.supervisor if profile else None
-    recipients = {supervisor.email} if supervisor and supervisor.email else set()
-    if alarm.case_id:
-        responsible = (
-            CaseMembership.objects.filter(case_id=alarm.case_id, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True)
-            .select_related("user")
-            .first()
-        )
-        if responsible and responsible.user.email:
-            recipients.add(responsible.user.email)
+    recipients = {person.email for person in alarms.followers(alarm) if person.email}
     if not recipients:
         return
     path = reverse("cases:detail", args=[alarm.case_id]) if alarm.case_id else reverse("home")

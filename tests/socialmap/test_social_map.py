@@ -122,3 +122,20 @@ def test_offer_list_query_count_is_fixed(client, world, django_assert_max_num_qu
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("socialmap:offers"))
+
+
+def test_editing_an_offer_shared_with_another_municipality_keeps_its_villages():
+    from socialmap import services as map_services
+    from tests.factories import MunicipalityFactory, TeamFactory, VillageFactory, make_professional
+
+    ours = make_professional(TeamFactory())
+    our_village = VillageFactory(team=ours.professional_profile.team)
+    their_team = TeamFactory(municipality=MunicipalityFactory(name="Lingewaard"))
+    their_village = VillageFactory(team=their_team, municipality=their_team.municipality)
+    theirs = make_professional(their_team)
+    offer = map_services.offer_save(actor=theirs, villages=[their_village], name="Repair cafe", kind="activity")
+    offer.villages.add(our_village)  # shared across the border
+
+    map_services.offer_save(actor=ours, offer=offer, villages=[our_village], name="Repair café", kind="activity")
+
+    assert set(offer.villages.all()) == {our_village, their_village}

@@ -7,7 +7,7 @@
 
 Each is read once per user object and only counts while the account is active and holds the
 role. Which team a volunteer belongs to, and whether they are screened, is the screening gate
-in ``cases.permissions`` (the volunteer profile lives in ``volunteers``).
+in ``cases.screening`` (the volunteer profile lives in ``volunteers``).
 """
 
 from __future__ import annotations

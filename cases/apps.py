@@ -7,6 +7,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from .records import register_case_records
+        from .case_file import register_case_records
 
         register_case_records()

@@ -23,7 +23,7 @@ from base.policy import Policy
 
 from .constants import CaseStatus, ConsentAnswer, MembershipRole
 from .models import Alarm, Case, CaseMembership, Meeting, VolunteerConsent
-from .permissions import supervised_volunteers, volunteer_profile, volunteer_team_id
+from .screening import supervised_volunteers, volunteer_profile, volunteer_team_id
 
 
 class AlarmPolicy(Policy[Alarm]):

@@ -17,7 +17,8 @@ from accounts.facts import professional_team_ids
 from accounts.models import Team, Village
 from base.policy import Policy
 from cases.models import Case
-from cases.permissions import CaseAction, cases_for, volunteer_team_id
+from cases.permissions import CaseAction, cases_for
+from cases.screening import volunteer_team_id
 
 from .models import CollectiveSignal, Offer, Referral
 

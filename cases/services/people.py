@@ -14,15 +14,9 @@ from base.audit import acting_as
 
 from ..constants import NEEDS_RESPONSIBLE, ConsentAnswer, MembershipRole
 from ..models import Case, CaseMembership, VolunteerConsent
-from ..permissions import (
-    CaseAction,
-    current_consent,
-    eligible_volunteers,
-    forget_volunteer_profile,
-    sync_case_permissions,
-    volunteer_may_hold_access,
-)
+from ..permissions import CaseAction, current_consent, eligible_volunteers, sync_case_permissions
 from ..policies import professionals_for
+from ..screening import forget_volunteer_profile, volunteer_may_hold_access
 from ._common import end_memberships, require, require_professional, responsible_membership
 
 

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
+from base.forms import posted
+
 from . import mfa
 from .forms import TokenForm
 
@@ -38,7 +40,7 @@ def mfa_verify(request):
         return redirect(_next_url(request))
     if not user_has_device(request.user):
         return redirect("accounts:mfa_setup")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"].replace(" ", ""))
         if device is not None:
@@ -55,7 +57,7 @@ def mfa_setup(request):
     if user_has_device(request.user):  # set up already: verify, or carry on
         return redirect(_next_url(request) if request.user.is_verified() else "accounts:mfa_verify")
     device = mfa.pending_totp_device(request)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         confirmed = mfa.totp_confirm(user=request.user, device=device, token=form.cleaned_data["token"])
         if confirmed is not None:

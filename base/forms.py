@@ -45,3 +45,10 @@ class PersonChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return obj.display_name
+
+
+def posted(request):
+    """The data to bind a form to: the POST body on a POST, even an empty one (so the form shows
+    its errors), and nothing on a GET. ``request.POST or None`` would treat an empty POST as a
+    GET and skip validation."""
+    return request.POST if request.method == "POST" else None

@@ -12,11 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import professional_required
 from accounts.facts import professional_team_ids
 from accounts.models import Team, User, Village
+from base.forms import posted
 from base.policy import parse_id
 
 from . import selectors, services
@@ -53,6 +54,7 @@ def _back_to_case(case_pk: int, anchor: str = ""):
 
 
 @professional_required
+@require_safe
 def case_list(request):
     team_ids = professional_team_ids(request.user)
     form = CaseFilterForm(
@@ -84,6 +86,7 @@ def case_list(request):
 
 
 @professional_required
+@require_safe
 def resident_search(request):
     query = request.GET.get("q", "")[:100]
     residents = selectors.resident_search(user=request.user, query=query) if len(query.strip()) >= 2 else []
@@ -98,8 +101,8 @@ def intake(request):
     chosen = None
     if parse_id(request.GET.get("resident")):
         chosen = residents.filter(pk=parse_id(request.GET["resident"])).first()
-    form = IntakeForm(request.POST or None, residents=residents, initial={"resident": chosen})
-    resident_form = ResidentForm(request.POST or None, prefix="resident")
+    form = IntakeForm(posted(request), residents=residents, initial={"resident": chosen})
+    resident_form = ResidentForm(posted(request), prefix="resident")
     duplicates = []
     if request.method == "POST" and form.is_valid():
         earlier = selectors.case_by_submission_key(user=request.user, key=form.cleaned_data["submission_key"])
@@ -152,6 +155,7 @@ def intake(request):
 
 
 @professional_required
+@require_safe
 def case_detail(request, pk: int):
     case_file = services.case_file_read(actor=request.user, case_id=parse_id(pk) or 0)
     case = case_file.case
@@ -185,7 +189,7 @@ def case_edit(request, pk: int):
         "volunteer_summary": case.volunteer_summary,
         "version": case.version,
     }
-    form = CaseEditForm(request.POST or None, initial=initial)
+    form = CaseEditForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -203,7 +207,7 @@ def case_edit(request, pk: int):
 def resident_edit(request, pk: int):
     case = _changeable_case(request, pk)
     resident = case.resident
-    form = ResidentForm(request.POST or None, instance=Resident.objects.get(pk=resident.pk))
+    form = ResidentForm(posted(request), instance=Resident.objects.get(pk=resident.pk))
     form.fields["village"].queryset = Village.objects.filter(municipality=case.team.municipality_id)
     seen = request.POST.get("seen_updated_at") or resident.updated_at.isoformat()
     if request.method == "POST" and form.is_valid():
@@ -392,7 +396,7 @@ def case_status(request, pk: int, action: str):
 @require_http_methods(["GET", "POST"])
 def case_transfer(request, pk: int):
     case = _changeable_case(request, pk)
-    form = TransferForm(request.POST or None)
+    form = TransferForm(posted(request))
     form.fields["team"].queryset = Team.objects.filter(municipality_id=case.team.municipality_id).exclude(
         pk=case.team_id
     )
@@ -415,7 +419,7 @@ def case_transfer(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def case_close(request, pk: int):
     case = get_object_or_404(cases_for(request.user, CaseAction.VIEW_FILE, case_id=pk))
-    form = CaseCloseForm(request.POST or None)
+    form = CaseCloseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.case_close(actor=request.user, case=case, **form.cleaned_data)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import role_required
 from accounts.roles import Role
@@ -21,6 +21,7 @@ ROLE_NAMES = set(Role.values)
 
 
 @privacy_officer_required
+@require_safe
 def access_log(request):
     form = AccessLogFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -37,6 +38,7 @@ def access_log(request):
 
 
 @privacy_officer_required
+@require_safe
 def residents(request):
     query = request.GET.get("q", "")[:100]
     found = selectors.residents_search(user=request.user, query=query) if len(query.strip()) >= 2 else []
@@ -44,6 +46,7 @@ def residents(request):
 
 
 @privacy_officer_required
+@require_safe
 def resident(request, pk: int):
     person = policies.residents.get(request.user, policies.residents.Action.HANDLE, pk)
     return render(
@@ -59,8 +62,10 @@ def resident(request, pk: int):
 
 
 @privacy_officer_required
+@require_POST
 def export(request, pk: int, fmt: str):
-    """Right of access (art. 15): a readable document (HTML, printable to PDF) or JSON."""
+    """Right of access (art. 15): a readable document (HTML, printable to PDF) or JSON. Making
+    it records the request and an access entry, so it is a POST (a GET changes nothing)."""
     if fmt not in ("html", "json"):
         raise Http404
     person = policies.residents.get(request.user, policies.residents.Action.HANDLE, pk)

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from . import selectors
 
@@ -21,6 +22,7 @@ def _day(value: str | None, default: datetime.date) -> datetime.date:
 
 
 @login_required
+@require_safe
 def report(request):
     teams = list(selectors.report_teams(request.user))
     if not teams:

@@ -12,9 +12,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import Role, has_role
+from base.forms import posted
 from base.policy import parse_id
 from cases.models import Case
 
@@ -38,6 +39,7 @@ def _active_offers(request):
 
 
 @staff_required
+@require_safe
 def offer_list(request):
     villages = policies.staff_villages(request.user)
     form = OfferSearchForm(request.GET or None, villages=villages)
@@ -55,7 +57,7 @@ def offer_list(request):
 @require_http_methods(["GET", "POST"])
 def offer_edit(request, pk: int | None = None):
     offer = policies.offers.get(request.user, policies.offers.Action.EDIT, pk) if pk else None
-    form = OfferForm(request.POST or None, instance=offer, villages=policies.staff_villages(request.user))
+    form = OfferForm(posted(request), instance=offer, villages=policies.staff_villages(request.user))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         relations = {name: data.pop(name) for name in ("villages", "domains", "topics")}
@@ -117,7 +119,7 @@ def _back(request, case: Case) -> str:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def signals(request):
-    form = SignalForm(request.POST or None, villages=policies.staff_villages(request.user))
+    form = SignalForm(posted(request), villages=policies.staff_villages(request.user))
     if request.method == "POST" and form.is_valid():
         services.signal_record(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Thank you: the signal is recorded and goes to the professionals."))

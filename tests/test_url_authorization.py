@@ -6,8 +6,9 @@ row, so a new page (or a new way to call one) cannot ship without its expected a
 404 means "you may not know this exists". 302 for anonymous users is the redirect to the login
 page (the target is checked too). 405 means the role passed the role check and the view does
 not take that method: a POST-only view answers 405 to a GET before it loads any object, so
-405 tells someone of the right role nothing about an object they may not see. A read-only
-page that does not restrict its methods answers a POST like a GET.
+405 tells someone of the right role nothing about an object they may not see. Read-only pages
+take GET only (``require_safe``, under the role check), so a POST to them changes nothing and
+answers 405.
 
 POSTs carry an empty body (a language for ``set_language``): for a role that may act, 200 then
 means "the form again, with its errors", 302 "done, or sent back with a message".
@@ -62,14 +63,14 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     #                                          anon prof other  vol coord admin privacy
     # --- project level ------------------------------------------------------------------------
     ("home",                          "GET",  (302, 200, 200, 200, 200, 200, 200)),
-    ("home",                          "POST", (302, 200, 200, 200, 200, 200, 200)),  # read-only page
+    ("home",                          "POST", (302, 405, 405, 405, 405, 405, 405)),  # read-only: GET only
     ("reports",                       "GET",  (302, 200, 200, 404, 200, 404, 404)),
-    ("reports",                       "POST", (302, 200, 200, 404, 200, 404, 404)),  # read-only page
+    ("reports",                       "POST", (302, 405, 405, 405, 405, 405, 405)),  # read-only: GET only
     ("my_calendar",                   "GET",  (302, 200, 200, 200, 200, 200, 200)),
     ("my_calendar",                   "POST", (302, 302, 302, 302, 302, 302, 302)),  # makes my feed address
     # The feed authenticates by its secret token (calendar apps cannot log in): no login.
     ("calendar_feed",                 "GET",  (200, 200, 200, 200, 200, 200, 200)),
-    ("calendar_feed",                 "POST", (200, 200, 200, 200, 200, 200, 200)),  # the same feed
+    ("calendar_feed",                 "POST", (405, 405, 405, 405, 405, 405, 405)),  # read-only: GET only
     # Django's set_language: a GET changes nothing and goes back; both go to "/" here.
     ("set_language",                  "GET",  (302, 302, 302, 302, 302, 302, 302)),
     ("set_language",                  "POST", (302, 302, 302, 302, 302, 302, 302)),
@@ -87,13 +88,13 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     ("accounts:mfa_setup",            "POST", (302, 302, 302, 302, 302, 302, 302)),
     # --- cases (professional_required: other roles 404 before anything else) -----------------
     ("cases:list",                    "GET",  (302, 200, 200, 404, 404, 404, 404)),
-    ("cases:list",                    "POST", (302, 200, 200, 404, 404, 404, 404)),  # read-only page
+    ("cases:list",                    "POST", (302, 405, 405, 404, 404, 404, 404)),  # read-only: GET only
     ("cases:intake",                  "GET",  (302, 200, 200, 404, 404, 404, 404)),
     ("cases:intake",                  "POST", (302, 200, 200, 404, 404, 404, 404)),
     ("cases:resident_search",         "GET",  (302, 200, 200, 404, 404, 404, 404)),
-    ("cases:resident_search",         "POST", (302, 200, 200, 404, 404, 404, 404)),  # read-only fragment
+    ("cases:resident_search",         "POST", (302, 405, 405, 404, 404, 404, 404)),  # read-only fragment
     ("cases:detail",                  "GET",  (302, 200, 404, 404, 404, 404, 404)),
-    ("cases:detail",                  "POST", (302, 200, 404, 404, 404, 404, 404)),  # read-only page
+    ("cases:detail",                  "POST", (302, 405, 405, 404, 404, 404, 404)),  # read-only: GET only
     ("cases:edit",                    "GET",  (302, 200, 404, 404, 404, 404, 404)),
     ("cases:edit",                    "POST", (302, 200, 404, 404, 404, 404, 404)),
     ("cases:resident_edit",           "GET",  (302, 200, 404, 404, 404, 404, 404)),
@@ -128,33 +129,33 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     ("meetings:current",              "POST", (302, 302, 302, 404, 404, 404, 404)),  # opens own team's
     # The team lets volunteer staff join (R4): they see their own cases' items, as slices.
     ("meetings:detail",               "GET",  (302, 200, 404, 200, 404, 404, 404)),
-    ("meetings:detail",               "POST", (302, 200, 404, 200, 404, 404, 404)),  # read-only page
+    ("meetings:detail",               "POST", (302, 405, 405, 405, 405, 405, 405)),  # read-only: GET only
     ("meetings:decide",               "GET",  (302, 200, 404, 404, 404, 404, 404)),
     ("meetings:decide",               "POST", (302, 200, 404, 404, 404, 404, 404)),
     ("meetings:end",                  "GET",  (302, 405, 405, 404, 404, 404, 404)),
     ("meetings:end",                  "POST", (302, 302, 404, 404, 404, 404, 404)),
     ("meetings:minutes",              "GET",  (302, 200, 404, 404, 404, 404, 404)),
-    ("meetings:minutes",              "POST", (302, 200, 404, 404, 404, 404, 404)),  # read-only page
+    ("meetings:minutes",              "POST", (302, 405, 405, 404, 404, 404, 404)),  # read-only: GET only
     # --- volunteer staff (volunteer_required) --------------------------------------------------
     ("volunteers:my_cases",           "GET",  (302, 404, 404, 200, 404, 404, 404)),
-    ("volunteers:my_cases",           "POST", (302, 404, 404, 200, 404, 404, 404)),  # read-only page
+    ("volunteers:my_cases",           "POST", (302, 404, 404, 405, 404, 404, 404)),  # read-only: GET only
     ("volunteers:my_case",            "GET",  (302, 404, 404, 200, 404, 404, 404)),
-    ("volunteers:my_case",            "POST", (302, 404, 404, 200, 404, 404, 404)),  # read-only page
+    ("volunteers:my_case",            "POST", (302, 404, 404, 405, 404, 404, 404)),  # read-only: GET only
     ("volunteers:visit_new",          "GET",  (302, 404, 404, 200, 404, 404, 404)),
     ("volunteers:visit_new",          "POST", (302, 404, 404, 200, 404, 404, 404)),
     ("volunteers:visit_edit",         "GET",  (302, 404, 404, 200, 404, 404, 404)),
     ("volunteers:visit_edit",         "POST", (302, 404, 404, 200, 404, 404, 404)),
     ("volunteers:board",              "GET",  (302, 404, 404, 200, 404, 404, 404)),
-    ("volunteers:board",              "POST", (302, 404, 404, 200, 404, 404, 404)),  # read-only page
+    ("volunteers:board",              "POST", (302, 404, 404, 405, 404, 404, 404)),  # read-only: GET only
     ("volunteers:board_answer",       "GET",  (302, 404, 404, 200, 404, 404, 404)),
     ("volunteers:board_answer",       "POST", (302, 404, 404, 200, 404, 404, 404)),
     ("volunteers:alarm",              "GET",  (302, 404, 404, 200, 404, 404, 404)),
-    ("volunteers:alarm",              "POST", (302, 404, 404, 200, 404, 404, 404)),
+    ("volunteers:alarm",              "POST", (302, 404, 404, 302, 404, 404, 404)),
     ("volunteers:hours",              "GET",  (302, 404, 404, 200, 404, 404, 404)),
-    ("volunteers:hours",              "POST", (302, 404, 404, 200, 404, 404, 404)),  # read-only page
+    ("volunteers:hours",              "POST", (302, 404, 404, 405, 404, 404, 404)),  # read-only: GET only
     # --- coordination (coordinator_required) --------------------------------------------------
     ("coordination:dashboard",        "GET",  (302, 404, 404, 404, 200, 404, 404)),
-    ("coordination:dashboard",        "POST", (302, 404, 404, 404, 200, 404, 404)),  # read-only page
+    ("coordination:dashboard",        "POST", (302, 404, 404, 404, 405, 404, 404)),  # read-only: GET only
     ("coordination:volunteer_new",    "GET",  (302, 404, 404, 404, 200, 404, 404)),
     ("coordination:volunteer_new",    "POST", (302, 404, 404, 404, 200, 404, 404)),
     ("coordination:volunteer",        "GET",  (302, 404, 404, 404, 200, 404, 404)),
@@ -168,7 +169,7 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     ("coordination:offboard",         "GET",  (302, 404, 404, 404, 200, 404, 404)),
     ("coordination:offboard",         "POST", (302, 404, 404, 404, 302, 404, 404)),
     ("coordination:roster",           "GET",  (302, 404, 404, 404, 200, 404, 404)),
-    ("coordination:roster",           "POST", (302, 404, 404, 404, 200, 404, 404)),  # read-only page
+    ("coordination:roster",           "POST", (302, 404, 404, 404, 405, 404, 404)),  # read-only: GET only
     ("coordination:shift_assign",     "GET",  (302, 404, 404, 404, 405, 404, 404)),
     ("coordination:shift_assign",     "POST", (302, 404, 404, 404, 302, 404, 404)),
     ("coordination:shift_remove",     "GET",  (302, 404, 404, 404, 405, 404, 404)),
@@ -178,10 +179,10 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     ("coordination:absence_new",      "GET",  (302, 404, 404, 404, 405, 404, 404)),
     ("coordination:absence_new",      "POST", (302, 404, 404, 404, 302, 404, 404)),
     ("coordination:allowance",        "GET",  (302, 404, 404, 404, 200, 404, 404)),
-    ("coordination:allowance",        "POST", (302, 404, 404, 404, 200, 404, 404)),  # read-only page
+    ("coordination:allowance",        "POST", (302, 404, 404, 404, 405, 404, 404)),  # read-only: GET only
     # --- the social map: the municipality's professionals and volunteer staff (R12, R13) ------
     ("socialmap:offers",              "GET",  (302, 200, 200, 200, 404, 404, 404)),
-    ("socialmap:offers",              "POST", (302, 200, 200, 200, 404, 404, 404)),  # read-only page
+    ("socialmap:offers",              "POST", (302, 405, 405, 405, 404, 404, 404)),  # read-only: GET only
     ("socialmap:offer_new",           "GET",  (302, 200, 200, 200, 404, 404, 404)),
     ("socialmap:offer_new",           "POST", (302, 200, 200, 200, 404, 404, 404)),
     ("socialmap:offer",               "GET",  (302, 200, 200, 200, 404, 404, 404)),
@@ -198,28 +199,20 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     ("socialmap:signal_advance",      "POST", (302, 302, 302, 404, 404, 404, 404)),
     # --- privacy officer (role_required(PRIVACY_OFFICER)) -------------------------------------
     ("privacy:access_log",            "GET",  (302, 404, 404, 404, 404, 404, 200)),
-    ("privacy:access_log",            "POST", (302, 404, 404, 404, 404, 404, 200)),  # read-only page
+    ("privacy:access_log",            "POST", (302, 404, 404, 404, 404, 404, 405)),  # read-only: GET only
     ("privacy:residents",             "GET",  (302, 404, 404, 404, 404, 404, 200)),
-    ("privacy:residents",             "POST", (302, 404, 404, 404, 404, 404, 200)),  # read-only page
+    ("privacy:residents",             "POST", (302, 404, 404, 404, 404, 404, 405)),  # read-only: GET only
     ("privacy:resident",              "GET",  (302, 404, 404, 404, 404, 404, 200)),
-    ("privacy:resident",              "POST", (302, 404, 404, 404, 404, 404, 200)),  # read-only page
-    ("privacy:export",                "GET",  (302, 404, 404, 404, 404, 404, 200)),
-    ("privacy:export",                "POST", (302, 404, 404, 404, 404, 404, 200)),  # the same export
+    ("privacy:resident",              "POST", (302, 404, 404, 404, 404, 404, 405)),  # read-only: GET only
+    ("privacy:export",                "GET",  (302, 404, 404, 404, 404, 404, 405)),
+    ("privacy:export",                "POST", (302, 404, 404, 404, 404, 404, 200)),  # recorded, so a POST
     ("privacy:act",                   "GET",  (302, 404, 404, 404, 404, 404, 405)),
     ("privacy:act",                   "POST", (302, 404, 404, 404, 404, 404, 302)),
 ]  # fmt: skip
 
 # Rows whose answer today differs from the table's (correct) answer: (key, method, role) -> why.
 # They run as strict xfails; when the application is fixed, the xfail fails: drop the entry.
-_INTAKE_EMPTY_POST = (
-    "An empty POST crashes the intake (500): the form is unbound (request.POST or None), is_valid() is False, "
-    "and the elif branch reads form.cleaned_data, which an unbound form does not have (AttributeError). "
-    "It should show the empty form again (200)."
-)
-DEFECTS: dict[tuple[str, str, str], str] = {
-    ("cases:intake", "POST", "professional"): _INTAKE_EMPTY_POST,
-    ("cases:intake", "POST", "other_team_professional"): _INTAKE_EMPTY_POST,
-}
+DEFECTS: dict[tuple[str, str, str], str] = {}
 
 # URL arguments per row key; rows not listed take none.
 ARGS: dict[str, Callable[[dict], list]] = {
@@ -382,6 +375,40 @@ def test_url_answers_as_the_table_says(world, key, method, role, expected):
     else:  # logged in with the second factor: never sent back to log in (but by logging out)
         assert not response.url.startswith((reverse("accounts:mfa_verify"), reverse("accounts:mfa_setup")))
         assert key == "accounts:logout" or not response.url.startswith(reverse("accounts:login")), response.url
+
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+# A GET may write only an access entry (a read of a file is logged) and its session (renewed
+# while the user is active): never data.
+GET_MAY_WRITE = ("auditlog_logentry", "django_session")
+
+
+@pytest.mark.parametrize(
+    ("key", "role"),
+    [
+        pytest.param(key, role, id=f"{key}-{role}")
+        for key, method, statuses in TABLE
+        for role, expected in zip(ROLES, statuses, strict=True)
+        if method == "GET" and expected == 200
+    ],
+)
+def test_a_get_changes_no_data(world, key, role):
+    from auditlog.models import LogEntry
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    if world[role] is not None:
+        assert client.login(username=world[role].username, password=PASSWORD)
+    url = _url(key, ARGS.get(key, lambda _world: [])(world))
+    changes_before = LogEntry.objects.exclude(action=LogEntry.Action.ACCESS).count()
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+
+    writes = [q["sql"][:120] for q in queries.captured_queries if WRITE.match(q["sql"])]
+    assert [sql for sql in writes if not any(f'"{table}"' in sql for table in GET_MAY_WRITE)] == []
+    assert LogEntry.objects.exclude(action=LogEntry.Action.ACCESS).count() == changes_before
 
 
 # --- the world --------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import volunteer_required
+from base.forms import posted
 from base.policy import parse_id
 from cases import selectors, services
 from cases.models import Case, HomeVisit
@@ -25,6 +26,7 @@ def _loggable_case(request, pk: int) -> Case:
 
 
 @volunteer_required
+@require_safe
 def my_cases(request):
     return render(
         request,
@@ -34,6 +36,7 @@ def my_cases(request):
 
 
 @volunteer_required
+@require_safe
 def my_case(request, pk: int):
     case_slice = services.case_slice_read(actor=request.user, case_id=parse_id(pk) or 0)
     return render(request, "volunteers/my_case.html", {"slice": case_slice, "alarm_form": AlarmForm()})
@@ -45,7 +48,7 @@ def visit_new(request, pk: int):
     """Log a home visit (R9). One submission key per form: a double tap or a retry after a lost
     connection records one visit."""
     case = _loggable_case(request, pk)
-    form = HomeVisitForm(request.POST or None)
+    form = HomeVisitForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -65,7 +68,7 @@ def visit_edit(request, pk: int, visit_pk: int):
     case = _loggable_case(request, pk)
     visit = get_object_or_404(HomeVisit, pk=parse_id(visit_pk), case=case, visitor=request.user)
     initial = {name: getattr(visit, name) for name in HomeVisitForm.base_fields if hasattr(visit, name)}
-    form = HomeVisitForm(request.POST or None, initial=initial)
+    form = HomeVisitForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("submission_key")
@@ -83,6 +86,7 @@ def visit_edit(request, pk: int, visit_pk: int):
 
 
 @volunteer_required
+@require_safe
 def board(request):
     """Open questions of my team (R5): village, domains and the summary only."""
     return render(request, "volunteers/board.html", {"questions": selectors.open_questions(request.user)})
@@ -93,7 +97,7 @@ def board(request):
 def board_answer(request, pk: int):
     case = open_questions.get(request.user, open_questions.Action.ANSWER, pk)
     question = next(q for q in selectors.open_questions(request.user) if q.id == case.pk)
-    form = InterestForm(request.POST or None, initial={"answer": question.my_answer, "reason": question.my_reason})
+    form = InterestForm(posted(request), initial={"answer": question.my_answer, "reason": question.my_reason})
     if request.method == "POST" and form.is_valid():
         services.interest_record(actor=request.user, case=case, **form.cleaned_data)
         messages.success(request, _("Thank you, your answer is passed on to the professionals."))
@@ -112,7 +116,7 @@ def alarm(request):
         if case_id is None:
             raise Http404
         case = get_object_or_404(cases_for(request.user, CaseAction.VIEW_SLICE, case_id=case_id))
-    form = AlarmForm(request.POST or None)
+    form = AlarmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.alarm_raise(actor=request.user, case=case, note=form.cleaned_data["note"])
         messages.success(
@@ -126,5 +130,6 @@ def alarm(request):
 
 
 @volunteer_required
+@require_safe
 def hours(request):
     return render(request, "volunteers/hours.html", {"weeks": volunteer_selectors.my_hours(request.user)})

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import selectors, services
 from .models import CalendarFeed
@@ -31,6 +31,7 @@ def my_calendar(request):
     return render(request, "coordination/my_calendar.html", {"feed_url": url, "shifts": shifts})
 
 
+@require_safe
 def calendar_feed(request, token: str):
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
     if not feed.user.is_active:

@@ -10,9 +10,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import coordinator_required
+from base.forms import posted
 from base.policy import parse_id
 
 from . import policies, selectors, services
@@ -35,6 +36,7 @@ def _errors(error: ValidationError) -> str:
 
 
 @coordinator_required
+@require_safe
 def dashboard(request):
     return render(request, "coordination/dashboard.html", {"rows": selectors.coordinator_dashboard(request.user)})
 
@@ -47,8 +49,8 @@ def volunteer_new(request):
     team = (teams.filter(pk=chosen).first() if chosen else None) or teams.first()
     if team is None:
         raise Http404
-    account = VolunteerAccountForm(request.POST or None)
-    profile_form = VolunteerProfileForm(request.POST or None, team=team)
+    account = VolunteerAccountForm(posted(request))
+    profile_form = VolunteerProfileForm(posted(request), team=team)
     if request.method == "POST" and account.is_valid() and profile_form.is_valid():
         data = dict(profile_form.cleaned_data)
         expertise = data.pop("expertise")
@@ -73,7 +75,7 @@ def volunteer_new(request):
 @require_http_methods(["GET", "POST"])
 def volunteer_detail(request, pk: int):
     profile = _profile(request, pk)
-    form = VolunteerProfileForm(request.POST or None, instance=profile)
+    form = VolunteerProfileForm(posted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         expertise = data.pop("expertise")
@@ -160,6 +162,7 @@ def _parse_day(value: str | None) -> datetime.date:
 
 
 @coordinator_required
+@require_safe
 def roster(request):
     """Week view (default) or month view of the walk-in rosters; ?print=1 for a printable week."""
     teams = _teams(request)
@@ -240,6 +243,7 @@ def absence_new(request):
 
 
 @coordinator_required
+@require_safe
 def allowance(request):
     """The yearly allowance statements, with a CSV export (?formaat=csv)."""
     import csv

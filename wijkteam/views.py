@@ -3,6 +3,7 @@ without personal data."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from accounts.roles import Role, user_roles
 from cases import selectors as case_selectors
@@ -17,6 +18,7 @@ def csrf_failure(request, reason: str = ""):
 
 
 @login_required
+@require_safe
 def home(request):
     """One page with a section per role the user holds (a coordinator is often a professional)."""
     roles = user_roles(request.user)

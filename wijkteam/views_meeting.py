@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import professional_required
 from accounts.roles import Role, has_role
@@ -51,6 +51,7 @@ def meeting_current(request):
 
 
 @login_required
+@require_safe
 def meeting_detail(request, pk: int):
     """The agenda. Professionals of the team triage here; when the team lets volunteer staff
     join the case meeting (R4), they see only the items of cases they may see, as slices."""
@@ -143,6 +144,7 @@ def meeting_end(request, pk: int):
 
 
 @professional_required
+@require_safe
 def meeting_minutes(request, pk: int):
     meeting = _held(request, pk)
     decisions = meeting.decisions.select_related("case__resident", "responsible", "volunteer", "decided_by")

@@ -84,8 +84,8 @@ def test_right_of_access_export_holds_everything_and_is_logged(client, officer):
     add_journal(case, text="Notitie over de inwoner", shared=False)
     client.login(username=officer.username, password=PASSWORD)
 
-    html = client.get(reverse("privacy:export", args=[case.resident_id, "html"])).content.decode()
-    data = json.loads(client.get(reverse("privacy:export", args=[case.resident_id, "json"])).content)
+    html = client.post(reverse("privacy:export", args=[case.resident_id, "html"])).content.decode()
+    data = json.loads(client.post(reverse("privacy:export", args=[case.resident_id, "json"])).content)
 
     assert escape(case.resident.last_name) in html and "Notitie over de inwoner" in html
     assert data["resident"]["last_name"] == case.resident.last_name
@@ -201,7 +201,7 @@ def test_a_privacy_officer_handles_only_their_own_municipalitys_residents(client
     found = client.get(reverse("privacy:residents"), {"q": case.resident.last_name}).content.decode()
     pages = [
         client.get(reverse("privacy:resident", args=[case.resident_id])),
-        client.get(reverse("privacy:export", args=[case.resident_id, "json"])),
+        client.post(reverse("privacy:export", args=[case.resident_id, "json"])),
         client.post(reverse("privacy:act", args=[case.resident_id, "restrict"]), {"note": "x"}),
     ]
 
@@ -224,7 +224,7 @@ def test_referral_alarm_and_board_notes_are_in_the_export_and_gone_after_erasure
     CaseInterest.objects.create(case=case, volunteer=case.volunteer, answer="interested", note="INTEREST-NOTE")
     client.login(username=officer.username, password=PASSWORD)
 
-    exported = client.get(reverse("privacy:export", args=[case.resident_id, "json"])).content.decode()
+    exported = client.post(reverse("privacy:export", args=[case.resident_id, "json"])).content.decode()
     case_services.case_close(actor=case.responsible, case=case, outcome=Outcome.RESOLVED)
     Case.objects.filter(pk=case.pk).update(retention_until=timezone.localdate() - datetime.timedelta(days=1))
     client.post(reverse("privacy:act", args=[case.resident_id, "erase"]), {"note": "verzoek"})

@@ -141,6 +141,19 @@ def allowed_actions(user, case: Case, actions) -> set[CaseAction]:
     return {CaseAction[name] for name, allowed in (row or {}).items() if allowed}
 
 
+def worked_on_cases(user) -> QuerySet[Case]:
+    """The cases ``user`` may record work on: change the file (professionals) or log a visit
+    (volunteer staff holding the slice). Home visits and referrals are recorded on these."""
+    editable = cases_for(user, CaseAction.CHANGE_FILE).values("pk")
+    visitable = cases_for(user, CaseAction.LOG_VISIT).values("pk")
+    return Case.objects.filter(Q(pk__in=editable) | Q(pk__in=visitable))
+
+
+def works_on(user, case: Case) -> bool:
+    """May ``user`` record work on ``case``? The same rule as :func:`worked_on_cases`, per case."""
+    return can(user, CaseAction.LOG_VISIT, case) or can(user, CaseAction.CHANGE_FILE, case)
+
+
 def visible_cases(user) -> QuerySet[Case]:
     """The cases whose full file ``user`` may read (views load through this: else 404)."""
     return cases_for(user, CaseAction.VIEW_FILE)

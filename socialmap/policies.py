@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import enum
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.facts import professional_team_ids
 from accounts.models import Team, Village
 from base.policy import Policy
 from cases.models import Case
-from cases.permissions import CaseAction, cases_for
+from cases.permissions import worked_on_cases
 from cases.screening import volunteer_team_id
 
 from .models import CollectiveSignal, Offer, Referral
@@ -77,11 +77,8 @@ class ReferralPolicy(Policy[Referral]):
         RECORD_OUTCOME = "record_outcome"
 
     def cases(self, user) -> QuerySet[Case]:
-        """The cases ``user`` may refer from: change the file (professionals) or log a visit
-        (volunteer staff with the slice)."""
-        editable = cases_for(user, CaseAction.CHANGE_FILE).values("pk")
-        visitable = cases_for(user, CaseAction.LOG_VISIT).values("pk")
-        return Case.objects.filter(Q(pk__in=editable) | Q(pk__in=visitable))
+        """The cases ``user`` may refer from: the cases they work on (``cases.permissions``)."""
+        return worked_on_cases(user)
 
     def scope(self, user, action: Action = Action.RECORD_OUTCOME) -> QuerySet[Referral]:
         return Referral.objects.filter(case__in=self.cases(user).values("pk"))

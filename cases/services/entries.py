@@ -21,7 +21,7 @@ from base.updates import model_update
 
 from ..constants import PROFESSIONAL_ONLY_AGREEMENT_KINDS, AgreementKind, JournalVisibility, MembershipRole
 from ..models import Agreement, Alarm, Case, CaseInterest, CaseMembership, HomeVisit, InterestAnswer, JournalEntry
-from ..permissions import CaseAction, can
+from ..permissions import CaseAction, can, works_on
 from ..policies import alarms, open_questions
 from ._common import require, touch
 
@@ -76,7 +76,7 @@ def home_visit_log(
     """Log a home visit on a case the actor is assigned to (R9). A repeated
     ``submission_key`` (double tap, retry after a lost connection) returns the first visit,
     also when both arrive at the same moment."""
-    if not (can(actor, CaseAction.LOG_VISIT, case) or can(actor, CaseAction.CHANGE_FILE, case)):
+    if not works_on(actor, case):
         raise PermissionDenied(_("You may not log a visit on this case."))
     if set(fields) - set(VISIT_FIELDS):
         raise TypeError(f"Unknown visit fields: {sorted(set(fields) - set(VISIT_FIELDS))}")

@@ -51,11 +51,8 @@ def model_update(
         setattr(instance, name, value)
     instance.full_clean(exclude=list(clean_exclude))
     concrete = [name for name in changed if name not in m2m]
-    update_fields = [*concrete, *(extra_updates or {})]
-    if _has_auto_now(instance):
-        update_fields += _auto_now_fields(instance)
-    if update_fields:
-        instance.save(update_fields=sorted(set(update_fields)))
+    # auto_now fields (updated_at) move with any change, also one of only many-to-many fields
+    instance.save(update_fields=sorted({*concrete, *(extra_updates or {}), *_auto_now_fields(instance)}))
     for name, values in m2m.items():
         getattr(instance, name).set(values)
     return instance, changed
@@ -70,7 +67,3 @@ def _raw(field, value):
 
 def _auto_now_fields(instance: Model) -> list[str]:
     return [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
-
-
-def _has_auto_now(instance: Model) -> bool:
-    return bool(_auto_now_fields(instance))

@@ -126,11 +126,17 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def refresh_interval() -> int:
+    """Seconds between two renewals of a session's expiry: a small fraction of the idle timeout."""
+    return max(1, min(settings.SESSION_REFRESH_SECONDS, settings.SESSION_COOKIE_AGE // 10))
+
+
 class SessionIdleRefreshMiddleware:
     """Sessions expire after ``SESSION_COOKIE_AGE`` of inactivity. Instead of writing the session
     on every request (``SESSION_SAVE_EVERY_REQUEST``: one UPDATE per page), renew its expiry at
-    most once per ``SESSION_REFRESH_SECONDS``: the idle timeout is then exact to within that
-    interval, and most pages write nothing."""
+    most once per :func:`refresh_interval` — a tenth of the idle timeout, and no more than
+    ``SESSION_REFRESH_SECONDS`` — so the idle timeout is exact to within a tenth of itself, an
+    active user is never logged out, and most pages write nothing."""
 
     KEY = "_refreshed_at"
 
@@ -141,6 +147,6 @@ class SessionIdleRefreshMiddleware:
         session = getattr(request, "session", None)
         if session is not None and session.session_key:
             now = int(time.time())
-            if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+            if now - session.get(self.KEY, 0) >= refresh_interval():
                 session[self.KEY] = now  # modified: saved with a new expiry after the view
         return self.get_response(request)

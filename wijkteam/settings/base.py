@@ -112,6 +112,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Short OLTP queries: PostgreSQL's JIT compiler spent more time compiling than it saved
     # (hundreds of ms on the weekly-meeting agenda at XL scale; docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default of `make run` serves two browser tabs and a double tap: readers do not
+    # wait for a writer (WAL), a writer waits its turn instead of failing with "database is
+    # locked" (busy timeout), and a transaction takes the write lock when it starts (IMMEDIATE),
+    # so two writers never deadlock upgrading a read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -146,10 +158,11 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
 # after the password before any page (BIO2 5.17.01); see wijkteam.middleware.MFARequiredMiddleware.
 OTP_TOTP_ISSUER = "Wijkteam"
 
-# Sessions expire after inactivity (minutes). Requests renew the expiry, at most once a minute
-# (wijkteam.middleware.SessionIdleRefreshMiddleware), so most pages do not write the session.
+# Sessions expire after inactivity (minutes). Requests renew the expiry at most every tenth of
+# the idle timeout, and at most once a minute (wijkteam.middleware.SessionIdleRefreshMiddleware),
+# so most pages do not write the session and an active user is never logged out.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_REFRESH_SECONDS = 60
+SESSION_REFRESH_SECONDS = 60  # the longest renewal interval; shorter for a short idle timeout
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User, Village
 from accounts.roles import Role
-from base.forms import DateInput, PersonChoiceField, QuickSelect
+from base.forms import DateInput, PersonChoiceField, QuickSelect, VersionField, arm_version
 
 from .constants import (
     AgreementKind,
@@ -31,6 +31,8 @@ class CaseCloseForm(forms.Form):
 
 
 class ResidentForm(forms.ModelForm):
+    version = VersionField(required=False)  # editing: the version seen (intake creates, without one)
+
     class Meta:
         model = Resident
         fields = list(RESIDENT_FIELDS)
@@ -41,6 +43,7 @@ class ResidentForm(forms.ModelForm):
         self.fields["village"].queryset = villages if villages is not None else Village.objects.all()
         self.fields["notes"].max_length = MAX_TEXT
         self.fields["postcode"].widget.attrs["autocomplete"] = "postal-code"
+        arm_version(self, self.instance)
 
     def clean_postcode(self) -> str:
         value = self.cleaned_data["postcode"].strip().upper().replace(" ", "")
@@ -96,7 +99,7 @@ class IntakeForm(CaseFieldsForm):
 
 
 class CaseEditForm(CaseFieldsForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class JournalForm(forms.Form):

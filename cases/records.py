@@ -165,8 +165,8 @@ def register(
         volunteer_fields=dict(volunteer_fields or {}),
     )
     registry.records[model] = record
-    if not auditlog.contains(model):
-        auditlog.register(model, m2m_fields=set(record.audit_m2m), exclude_fields=list(record.audit_exclude))
+    if not auditlog.contains(model):  # a version (base.updates) is bookkeeping, not a change to log
+        auditlog.register(model, m2m_fields=set(record.audit_m2m), exclude_fields=[*record.audit_exclude, "version"])
     return record
 
 

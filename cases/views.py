@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import professional_required
 from accounts.facts import professional_team_ids
 from accounts.models import Team, User, Village
-from base.forms import posted
+from base.forms import conflict_rows, posted
 from base.policy import parse_id
+from base.updates import ConcurrentEditError
 
 from . import selectors, services
 from .forms import (
@@ -125,7 +126,9 @@ def intake(request):
                 case = services.intake_register(
                     actor=request.user,
                     resident=chosen,
-                    resident_fields=None if chosen else resident_form.cleaned_data,
+                    resident_fields=None
+                    if chosen
+                    else {name: resident_form.cleaned_data[name] for name in services.RESIDENT_FIELDS},
                     intake_channel=data["intake_channel"],
                     domains=data["domains"],
                     topics=data["topics"],
@@ -190,49 +193,46 @@ def case_edit(request, pk: int):
         "version": case.version,
     }
     form = CaseEditForm(posted(request), initial=initial)
+    conflict = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             services.case_update(actor=request.user, case=case, expected_version=data.pop("version"), **data)
+        except ConcurrentEditError as error:
+            conflict = conflict_rows(form, error.current)
+            form.add_error(None, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("The case is saved."))
             return _back_to_case(case.pk)
-    return render(request, "cases/case_edit.html", {"case": case, "form": form})
+    return render(request, "cases/case_edit.html", {"case": case, "form": form, "conflict": conflict})
 
 
 @professional_required
 @require_http_methods(["GET", "POST"])
 def resident_edit(request, pk: int):
     case = _changeable_case(request, pk)
-    resident = case.resident
-    form = ResidentForm(posted(request), instance=Resident.objects.get(pk=resident.pk))
+    form = ResidentForm(posted(request), instance=Resident.objects.get(pk=case.resident_id))
     form.fields["village"].queryset = Village.objects.filter(municipality=case.team.municipality_id)
-    seen = request.POST.get("seen_updated_at") or resident.updated_at.isoformat()
+    conflict = []
     if request.method == "POST" and form.is_valid():
         try:
             services.resident_update(
                 actor=request.user,
                 case=case,
-                expected_updated_at=_parse_datetime(seen),
+                expected_version=form.cleaned_data["version"],
                 **{name: form.cleaned_data[name] for name in services.RESIDENT_FIELDS},
             )
+        except ConcurrentEditError as error:
+            conflict = conflict_rows(form, error.current)
+            form.add_error(None, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("The resident's details are saved."))
             return _back_to_case(case.pk)
-    return render(request, "cases/resident_edit.html", {"case": case, "form": form, "seen": seen})
-
-
-def _parse_datetime(value: str):
-    from django.utils.dateparse import parse_datetime
-
-    try:
-        return parse_datetime(value)
-    except ValueError:
-        return None
+    return render(request, "cases/resident_edit.html", {"case": case, "form": form, "conflict": conflict})
 
 
 @professional_required

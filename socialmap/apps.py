@@ -14,8 +14,8 @@ class SocialMapConfig(AppConfig):
         from .models import CollectiveSignal, Offer, Referral
         from .selectors import REFERRAL_FIELDS, referrals_by_case
 
-        auditlog.register(Offer, m2m_fields={"villages", "domains", "topics"})
-        auditlog.register(CollectiveSignal, m2m_fields={"offers"})
+        auditlog.register(Offer, m2m_fields={"villages", "domains", "topics"}, exclude_fields=["version"])
+        auditlog.register(CollectiveSignal, m2m_fields={"offers"}, exclude_fields=["version"])
         register(
             Referral,
             case_path="case",

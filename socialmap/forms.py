@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Village
+from base.forms import VersionField, arm_version
 from cases.constants import TopicCode
 from cases.models import LifeDomain, Topic
 
@@ -9,6 +10,8 @@ from .models import Offer, ReferralOutcome
 
 
 class OfferForm(forms.ModelForm):
+    version = VersionField(required=False)
+
     class Meta:
         model = Offer
         fields = ["name", "kind", "villages", "domains", "topics", "description", "when", "where", "contact", "cost",
@@ -25,6 +28,7 @@ class OfferForm(forms.ModelForm):
         self.fields["villages"].queryset = villages if villages is not None else Village.objects.none()
         self.fields["domains"].queryset = LifeDomain.objects.all()
         self.fields["topics"].queryset = Topic.objects.all()
+        arm_version(self, self.instance)
 
 
 class OfferSearchForm(forms.Form):

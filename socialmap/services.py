@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from base.audit import acting_as
-from base.updates import model_update
+from base.updates import ConcurrentEditError, model_update
 from cases.models import Case, HomeVisit
 
 from .models import CollectiveSignal, Offer, Referral, ReferralOutcome, SignalStatus
@@ -39,12 +39,14 @@ def offer_save(
     *,
     actor: User,
     offer: Offer | None = None,
+    expected_version: int | None = None,
     villages: Iterable,
     domains: Iterable = (),
     topics: Iterable = (),
     **fields,
 ) -> Offer:
-    """Add an offer, or change one of the actor's municipality (``policies.offers``)."""
+    """Add an offer, or change one of the actor's municipality (``policies.offers``) from the
+    version the editor saw (``expected_version``)."""
     _require_staff(actor)
     if offer is not None:
         offers.require(actor, offers.Action.EDIT, offer, _("You may not change this offer."))
@@ -72,6 +74,7 @@ def offer_save(
             instance=offer,
             fields=(*OFFER_FIELDS, "villages", "domains", "topics"),
             data=data,
+            expected_version=expected_version,
             clean_exclude=["created_by"],
         )
         return offer
@@ -121,15 +124,23 @@ SIGNAL_STEPS = {SignalStatus.NEW: SignalStatus.PASSED_ON, SignalStatus.PASSED_ON
 
 
 @transaction.atomic
-def signal_advance(*, actor: User, signal: CollectiveSignal, offers: Iterable[Offer] = ()) -> CollectiveSignal:
+def signal_advance(
+    *, actor: User, signal: CollectiveSignal, expected_version: int, offers: Iterable[Offer] = ()
+) -> CollectiveSignal:
     """new -> passed to the welfare organisation -> acted on; developing collective offers is
-    the professionals' task (R13), so only they move a signal on and link the offers."""
+    the professionals' task (R13), so only they move a signal on and link the offers. From the
+    version the professional saw: two who press at once do not move it on twice."""
     signals.require(actor, signals.Action.ADVANCE, signal, _("Only a professional may do this."))
     with acting_as(actor):
         signal = CollectiveSignal.objects.select_for_update().get(pk=signal.pk)
+        if signal.version != expected_version:
+            raise ConcurrentEditError(
+                _("Someone else moved this signal on in the meantime. Look at it again."), current=signal
+            )
         if signal.status in SIGNAL_STEPS:
             signal.status = SIGNAL_STEPS[signal.status]
-            signal.save(update_fields=["status"])
+            signal.version += 1
+            signal.save(update_fields=["status", "version"])
         linked = list(offers)  # the parameter shadows the offer policy here, which is not needed
         if linked:
             signal.offers.add(*linked)

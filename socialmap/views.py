@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.roles import Role, has_role
-from base.forms import posted
+from base.forms import conflict_rows, posted
 from base.policy import parse_id
+from base.updates import ConcurrentEditError
 from cases.models import Case
 
 from . import policies, selectors, services
@@ -58,11 +59,16 @@ def offer_list(request):
 def offer_edit(request, pk: int | None = None):
     offer = policies.offers.get(request.user, policies.offers.Action.EDIT, pk) if pk else None
     form = OfferForm(posted(request), instance=offer, villages=policies.staff_villages(request.user))
+    conflict = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         relations = {name: data.pop(name) for name in ("villages", "domains", "topics")}
+        version = data.pop("version")
         try:
-            saved = services.offer_save(actor=request.user, offer=offer, **relations, **data)
+            saved = services.offer_save(actor=request.user, offer=offer, expected_version=version, **relations, **data)
+        except ConcurrentEditError as error:
+            conflict = conflict_rows(form, error.current)
+            form.add_error(None, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -71,7 +77,9 @@ def offer_edit(request, pk: int | None = None):
     history = []
     if offer is not None:
         history = LogEntry.objects.get_for_object(offer).select_related("actor").order_by("-timestamp")[:30]
-    return render(request, "socialmap/offer_form.html", {"form": form, "offer": offer, "history": history})
+    return render(
+        request, "socialmap/offer_form.html", {"form": form, "offer": offer, "history": history, "conflict": conflict}
+    )
 
 
 @staff_required
@@ -136,8 +144,17 @@ def signals(request):
 def signal_advance(request, pk: int):
     signal = policies.signals.get(request.user, policies.signals.Action.ADVANCE, pk)
     ids = [number for number in map(parse_id, request.POST.getlist("offers")) if number is not None]
-    services.signal_advance(actor=request.user, signal=signal, offers=_active_offers(request).filter(pk__in=ids))
-    messages.success(request, _("The signal is updated."))
+    try:
+        services.signal_advance(
+            actor=request.user,
+            signal=signal,
+            expected_version=parse_id(request.POST.get("version")) or 0,
+            offers=_active_offers(request).filter(pk__in=ids),
+        )
+    except ConcurrentEditError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The signal is updated."))
     return redirect("socialmap:signals")
 
 

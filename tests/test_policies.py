@@ -1119,7 +1119,12 @@ def test_a_volunteer_whose_vog_runs_out_loses_every_volunteer_answer_at_once():
     volunteer = make_volunteer(world.team)
     coordinator = make_coordinator(world.team)
 
-    volunteer_update(actor=coordinator, profile=volunteer.volunteer_profile, vog_issued_on=LONG_AGO)
+    volunteer_update(
+        actor=coordinator,
+        profile=volunteer.volunteer_profile,
+        expected_version=volunteer.volunteer_profile.version,
+        vog_issued_on=LONG_AGO,
+    )
 
     volunteer = fresh(volunteer)
     assert not meetings.scope(volunteer, meetings.Action.JOIN).filter(pk=meeting.pk).exists()

@@ -11,5 +11,6 @@ class VolunteersConfig(AppConfig):
 
         from .models import Absence, Equipment, Shift, VolunteerStaff, WellbeingCheckIn
 
-        for model in (VolunteerStaff, Equipment, WellbeingCheckIn, Shift, Absence):
+        auditlog.register(VolunteerStaff, exclude_fields=["version"])  # the version is bookkeeping
+        for model in (Equipment, WellbeingCheckIn, Shift, Absence):
             auditlog.register(model)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, Village
-from base.forms import DateInput, PersonChoiceField
+from base.forms import DateInput, PersonChoiceField, VersionField, arm_version
 from cases.constants import VisitActivity, VisitCompany
 from cases.models import DeclineReason, InterestAnswer
 
@@ -49,6 +49,7 @@ class HomeVisitForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    version = VersionField(required=False)  # correcting: the version seen
 
     def clean_visited_on(self) -> datetime.date:
         day = self.cleaned_data["visited_on"]
@@ -91,6 +92,7 @@ class VolunteerProfileForm(forms.ModelForm):
     allowance and the onboarding checklist."""
 
     supervisor = PersonChoiceField(label=_("Supervising professional"), queryset=None, required=False)
+    version = VersionField(required=False)
 
     class Meta:
         model = VolunteerStaff
@@ -123,6 +125,7 @@ class VolunteerProfileForm(forms.ModelForm):
         self.fields["village"].queryset = Village.objects.filter(team=team)
         self.fields["supervisor"].queryset = User.objects.filter(professional_profile__team=team, is_active=True)
         self.fields["allowance"].queryset = AllowanceArrangement.objects.filter(municipality=team.municipality_id)
+        arm_version(self, self.instance)
 
 
 class VolunteerAccountForm(forms.Form):

@@ -77,10 +77,11 @@ def volunteer_register(
     last_name: str,
     email: str = "",
     phone: str = "",
+    expertise=(),
     **fields,
 ) -> VolunteerStaff:
-    """A new volunteer staff member: account, role and profile. The account gets no password:
-    the volunteer sets one through the password-reset link."""
+    """A new volunteer staff member: account, role and profile (with their expertise). The
+    account gets no password: the volunteer sets one through the password-reset link."""
     _require_coordinator(actor, team)
     if set(fields) - set(PROFILE_FIELDS):
         raise TypeError(f"Unknown profile fields: {sorted(set(fields) - set(PROFILE_FIELDS))}")
@@ -99,12 +100,16 @@ def volunteer_register(
         profile = VolunteerStaff(user=user, team=team, **fields)
         profile.full_clean(exclude=["user", "team"])
         profile.save()
+        profile.expertise.set(list(expertise))
         return profile
 
 
 @transaction.atomic
-def volunteer_update(*, actor: User, profile: VolunteerStaff, expertise=None, **fields) -> VolunteerStaff:
-    """Change a profile. Screening dates change access: the case grants are re-derived at once."""
+def volunteer_update(
+    *, actor: User, profile: VolunteerStaff, expected_version: int, expertise=None, **fields
+) -> VolunteerStaff:
+    """Change a profile from the version the coordinator saw. Screening dates change access:
+    the case grants are re-derived at once."""
     _require_manager(actor, profile)
     _check_supervisor(fields, profile.team)
     data = dict(fields)
@@ -113,7 +118,11 @@ def volunteer_update(*, actor: User, profile: VolunteerStaff, expertise=None, **
     with acting_as(actor):
         profile = VolunteerStaff.objects.select_for_update().get(pk=profile.pk)
         profile, changed = model_update(
-            instance=profile, fields=(*PROFILE_FIELDS, "expertise"), data=data, clean_exclude=["user", "team"]
+            instance=profile,
+            fields=(*PROFILE_FIELDS, "expertise"),
+            data=data,
+            expected_version=expected_version,
+            clean_exclude=["user", "team"],
         )
         if {"vog_issued_on", "started_on"} & set(changed):
             sync_user_case_permissions(profile.user)

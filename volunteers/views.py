@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import volunteer_required
-from base.forms import posted
+from base.forms import conflict_rows, posted
 from base.policy import parse_id
+from base.updates import ConcurrentEditError
 from cases import selectors, services
 from cases.models import Case, HomeVisit
 from cases.permissions import CaseAction, cases_for
@@ -51,6 +52,7 @@ def visit_new(request, pk: int):
     form = HomeVisitForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        data.pop("version")
         try:
             services.home_visit_log(actor=request.user, case=case, **data)
         except ValidationError as error:
@@ -69,11 +71,17 @@ def visit_edit(request, pk: int, visit_pk: int):
     visit = get_object_or_404(HomeVisit, pk=parse_id(visit_pk), case=case, visitor=request.user)
     initial = {name: getattr(visit, name) for name in HomeVisitForm.base_fields if hasattr(visit, name)}
     form = HomeVisitForm(posted(request), initial=initial)
+    form.fields["version"].required = True
+    conflict = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("submission_key")
+        version = data.pop("version")
         try:
-            services.home_visit_correct(actor=request.user, visit=visit, **data)
+            services.home_visit_correct(actor=request.user, visit=visit, expected_version=version, **data)
+        except ConcurrentEditError as error:
+            conflict = conflict_rows(form, error.current)
+            form.add_error(None, error)
         except ValidationError as error:
             form.add_error(None, error)
         except PermissionDenied:
@@ -82,7 +90,11 @@ def visit_edit(request, pk: int, visit_pk: int):
             messages.success(request, _("Your visit is corrected."))
             return redirect("volunteers:my_case", pk=pk)
     case_slice = services.case_slice_read(actor=request.user, case_id=parse_id(pk) or 0)
-    return render(request, "volunteers/visit_form.html", {"slice": case_slice, "form": form, "correcting": True})
+    return render(
+        request,
+        "volunteers/visit_form.html",
+        {"slice": case_slice, "form": form, "correcting": True, "conflict": conflict},
+    )
 
 
 @volunteer_required

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import coordinator_required
-from base.forms import posted
+from base.forms import conflict_rows, posted
 from base.policy import parse_id
+from base.updates import ConcurrentEditError
 
 from . import policies, selectors, services
 from .forms import AbsenceForm, CheckInForm, EquipmentForm, ShiftAssignForm, VolunteerAccountForm, VolunteerProfileForm
@@ -53,10 +54,9 @@ def volunteer_new(request):
     profile_form = VolunteerProfileForm(posted(request), team=team)
     if request.method == "POST" and account.is_valid() and profile_form.is_valid():
         data = dict(profile_form.cleaned_data)
-        expertise = data.pop("expertise")
+        data.pop("version")
         try:
             profile = services.volunteer_register(actor=request.user, team=team, **account.cleaned_data, **data)
-            services.volunteer_update(actor=request.user, profile=profile, expertise=expertise)
         except ValidationError as error:
             account.add_error(None, error)
         else:
@@ -76,18 +76,27 @@ def volunteer_new(request):
 def volunteer_detail(request, pk: int):
     profile = _profile(request, pk)
     form = VolunteerProfileForm(posted(request), instance=profile)
+    conflict = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        expertise = data.pop("expertise")
-        services.volunteer_update(actor=request.user, profile=profile, expertise=expertise, **data)
-        messages.success(request, _("The profile is saved."))
-        return redirect("coordination:volunteer", pk=profile.pk)
+        version = data.pop("version")
+        try:
+            services.volunteer_update(actor=request.user, profile=profile, expected_version=version, **data)
+        except ConcurrentEditError as error:
+            conflict = conflict_rows(form, error.current)
+            form.add_error(None, error)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The profile is saved."))
+            return redirect("coordination:volunteer", pk=profile.pk)
     return render(
         request,
         "coordination/volunteer_detail.html",
         {
             "profile": profile,
             "form": form,
+            "conflict": conflict,
             "equipment_form": EquipmentForm(),
             "checkin_form": CheckInForm(),
             "equipment": profile.equipment.all(),

@@ -14,7 +14,9 @@ The package is split along its seams:
 * ``retention`` the keep-until date of a closed file.
 """
 
-from ._common import ConcurrentEditError, end_memberships
+from base.updates import ConcurrentEditError
+
+from ._common import end_memberships
 from .entries import (
     VISIT_CORRECTION_WINDOW,
     agreement_add,

@@ -18,10 +18,6 @@ from ..models import Case, CaseMembership
 from ..permissions import CaseAction, can
 
 
-class ConcurrentEditError(ValidationError):
-    """Somebody else saved the record since this edit started; nothing was overwritten."""
-
-
 def require(actor: User, action: CaseAction, case: Case) -> None:
     if not can(actor, action, case):
         raise PermissionDenied(_("You may not do this on this case."))

@@ -107,8 +107,9 @@ def home_visit_log(
 
 
 @transaction.atomic
-def home_visit_correct(*, actor: User, visit: HomeVisit, **fields) -> HomeVisit:
-    """The author corrects their own visit, within the correction window; audited."""
+def home_visit_correct(*, actor: User, visit: HomeVisit, expected_version: int, **fields) -> HomeVisit:
+    """The author corrects their own visit, within the correction window, from the version
+    they saw (a correction from another phone is never silently overwritten); audited."""
     if visit.visitor_id != actor.pk or not can(actor, CaseAction.LOG_VISIT, visit.case):
         raise PermissionDenied(_("Only the author can correct this visit."))
     if timezone.now() - visit.created_at > VISIT_CORRECTION_WINDOW:
@@ -118,7 +119,11 @@ def home_visit_correct(*, actor: User, visit: HomeVisit, **fields) -> HomeVisit:
     with acting_as(actor):
         visit = HomeVisit.objects.select_for_update().get(pk=visit.pk)
         visit, _changed = model_update(
-            instance=visit, fields=VISIT_FIELDS, data=fields, clean_exclude=["case", "visitor"]
+            instance=visit,
+            fields=VISIT_FIELDS,
+            data=fields,
+            expected_version=expected_version,
+            clean_exclude=["case", "visitor"],
         )
         return visit
 

@@ -17,7 +17,7 @@ from base.updates import model_update
 from ..constants import ConsentAnswer, Urgency
 from ..models import Case, LifeDomain, Resident, Topic, VolunteerConsent
 from ..permissions import CaseAction, sync_case_permissions
-from ._common import ConcurrentEditError, locked, require, require_professional
+from ._common import locked, require, require_professional
 from .people import consent_record
 
 RESIDENT_FIELDS = (
@@ -156,33 +156,25 @@ def case_update(
     if topics is not None:
         data["topics"] = list(topics)
     with acting_as(actor):
-        current = locked(case)
-        if current.version != expected_version:
-            raise ConcurrentEditError(
-                _(
-                    "Someone else changed this case while you were editing. "
-                    "Your text is kept below; check and save again."
-                )
-            )
         current, _changed = model_update(
-            instance=current,
+            instance=locked(case),
             fields=(*CASE_EDITABLE_FIELDS, "domains", "topics"),
             data=data,
+            expected_version=expected_version,
             clean_exclude=["resident", "team", "created_by"],
-            extra_updates={"version": current.version + 1, "last_activity_at": timezone.now()},
+            extra_updates={"last_activity_at": timezone.now()},
         )
         return current
 
 
 @transaction.atomic
-def resident_update(*, actor: User, case: Case, expected_updated_at=None, **fields) -> Resident:
-    """Rectify the resident's details from one of their cases (art. 16); the audit log keeps the history."""
+def resident_update(*, actor: User, case: Case, expected_version: int, **fields) -> Resident:
+    """Rectify the resident's details from one of their cases (art. 16), from the version the
+    editor saw; the audit log keeps the history."""
     require(actor, CaseAction.CHANGE_FILE, case)
     with acting_as(actor):
         resident = Resident.objects.select_for_update().get(pk=case.resident_id)
-        if expected_updated_at is not None and resident.updated_at != expected_updated_at:
-            raise ConcurrentEditError(
-                _("Someone else changed these details while you were editing. Your text is kept; check and save again.")
-            )
-        resident, _changed = model_update(instance=resident, fields=RESIDENT_FIELDS, data=fields)
+        resident, _changed = model_update(
+            instance=resident, fields=RESIDENT_FIELDS, data=fields, expected_version=expected_version
+        )
         return resident

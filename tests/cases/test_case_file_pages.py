@@ -163,12 +163,12 @@ def test_resident_edit_keeps_history(client):
     _login(client, case.responsible)
     resident = case.resident
     page = client.get(reverse("cases:resident_edit", args=[case.pk])).content.decode()
-    seen = page.split('name="seen_updated_at" value="')[1].split('"')[0]
+    seen = page.split('name="version" value="')[1].split('"')[0]
 
     client.post(
         reverse("cases:resident_edit", args=[case.pk]),
         {
-            "seen_updated_at": seen,
+            "version": seen,
             "first_name": resident.first_name,
             "last_name": "Nieuwe-Naam",
             "date_of_birth": "1950-05-17",

@@ -31,8 +31,8 @@ def test_volunteer_staff_and_professionals_keep_the_map_with_a_history(world):
     case, offer = world
 
     services.offer_save(
-        actor=case.responsible, offer=offer, villages=[case.resident.village], name="Koffieochtend", kind="activity",
-        cost="Gratis",
+        actor=case.responsible, offer=offer, expected_version=offer.version, villages=[case.resident.village],
+        name="Koffieochtend", kind="activity", cost="Gratis",
     )  # fmt: skip
 
     actors = {entry.actor for entry in LogEntry.objects.get_for_object(offer)}
@@ -94,9 +94,9 @@ def test_signals_are_recorded_by_volunteers_and_moved_on_by_professionals(world)
     )
 
     with pytest.raises(PermissionDenied):
-        services.signal_advance(actor=case.volunteer, signal=signal)
-    services.signal_advance(actor=case.responsible, signal=signal)
-    services.signal_advance(actor=case.responsible, signal=signal, offers=[offer])
+        services.signal_advance(actor=case.volunteer, signal=signal, expected_version=1)
+    services.signal_advance(actor=case.responsible, signal=signal, expected_version=1)
+    services.signal_advance(actor=case.responsible, signal=signal, expected_version=2, offers=[offer])
 
     signal = CollectiveSignal.objects.get(pk=signal.pk)
     assert signal.status == SignalStatus.ACTED_ON
@@ -136,6 +136,27 @@ def test_editing_an_offer_shared_with_another_municipality_keeps_its_villages():
     offer = map_services.offer_save(actor=theirs, villages=[their_village], name="Repair cafe", kind="activity")
     offer.villages.add(our_village)  # shared across the border
 
-    map_services.offer_save(actor=ours, offer=offer, villages=[our_village], name="Repair café", kind="activity")
+    map_services.offer_save(
+        actor=ours,
+        offer=offer,
+        expected_version=offer.version,
+        villages=[our_village],
+        name="Repair café",
+        kind="activity",
+    )
 
     assert set(offer.villages.all()) == {our_village, their_village}
+
+
+def test_two_professionals_moving_a_signal_on_at_once_move_it_one_step(world):
+    from base.updates import ConcurrentEditError
+
+    case, _offer = world
+    signal = services.signal_record(actor=case.volunteer, village=case.resident.village, theme="t", description="d")
+    seen = signal.version
+
+    services.signal_advance(actor=case.responsible, signal=signal, expected_version=seen)
+    with pytest.raises(ConcurrentEditError):
+        services.signal_advance(actor=case.responsible, signal=signal, expected_version=seen)
+
+    assert CollectiveSignal.objects.get(pk=signal.pk).status == SignalStatus.PASSED_ON

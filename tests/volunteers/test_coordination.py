@@ -37,6 +37,13 @@ from volunteers.models import (
 )
 
 TODAY = timezone.localdate()
+
+
+def _v(profile) -> int:
+    """The profile's version as a coordinator who just opened it sees it."""
+    return type(profile).objects.get(pk=profile.pk).version
+
+
 MONDAY = TODAY - datetime.timedelta(days=TODAY.weekday())
 
 
@@ -111,7 +118,10 @@ def test_expired_vog_recorded_by_the_coordinator_withdraws_access_and_assignment
     from cases.permissions import CaseAction, can
 
     services.volunteer_update(
-        actor=team["coordinator"], profile=team["profile"], vog_issued_on=TODAY - datetime.timedelta(days=4 * 365)
+        actor=team["coordinator"],
+        profile=team["profile"],
+        expected_version=_v(team["profile"]),
+        vog_issued_on=TODAY - datetime.timedelta(days=4 * 365),
     )
 
     assert not can(User.objects.get(pk=team["volunteer"].pk), CaseAction.VIEW_SLICE, case)
@@ -125,7 +135,10 @@ def test_expired_vog_recorded_by_the_coordinator_withdraws_access_and_assignment
 
 def test_dashboard_flags_expiring_vog_missing_checkin_and_alarm(team):
     services.volunteer_update(
-        actor=team["coordinator"], profile=team["profile"], vog_issued_on=TODAY - datetime.timedelta(days=3 * 365 - 14)
+        actor=team["coordinator"],
+        profile=team["profile"],
+        expected_version=_v(team["profile"]),
+        vog_issued_on=TODAY - datetime.timedelta(days=3 * 365 - 14),
     )
     from cases import services as case_services
 
@@ -228,7 +241,9 @@ def test_allowance_limits_come_from_data(team):
     arrangement = AllowanceArrangement.objects.create(
         municipality=team["team"].municipality, name="Uur", kind=AllowanceKind.PER_HOUR, amount=Decimal("6.00")
     )
-    services.volunteer_update(actor=team["coordinator"], profile=team["profile"], allowance=arrangement)
+    services.volunteer_update(
+        actor=team["coordinator"], profile=team["profile"], expected_version=_v(team["profile"]), allowance=arrangement
+    )
     year = TODAY.year
 
     without_limits, limit = selectors.allowance_statements(team["coordinator"], year)
@@ -248,7 +263,9 @@ def test_allowance_counts_visits_and_shifts(team):
     arrangement = AllowanceArrangement.objects.create(
         municipality=team["team"].municipality, name="Uur", kind=AllowanceKind.PER_HOUR, amount=Decimal("2.00")
     )
-    services.volunteer_update(actor=team["coordinator"], profile=team["profile"], allowance=arrangement)
+    services.volunteer_update(
+        actor=team["coordinator"], profile=team["profile"], expected_version=_v(team["profile"]), allowance=arrangement
+    )
     case = CaseFactory(
         resident=ResidentFactory(village=team["village"]), with_volunteer=True, volunteer=team["volunteer"]
     )
@@ -280,7 +297,10 @@ def test_allowance_csv_export_is_protected_against_formulas(client, team):
 
 def test_reminders_email_vog_expiry_and_overdue_checkins(team):
     services.volunteer_update(
-        actor=team["coordinator"], profile=team["profile"], vog_issued_on=TODAY - datetime.timedelta(days=3 * 365 - 7)
+        actor=team["coordinator"],
+        profile=team["profile"],
+        expected_version=_v(team["profile"]),
+        vog_issued_on=TODAY - datetime.timedelta(days=3 * 365 - 7),
     )
 
     call_command("send_reminders")
@@ -341,7 +361,12 @@ def test_the_service_refuses_a_supervisor_from_outside_the_team(team):
     outsider = make_professional(VillageFactory().team)
 
     with pytest.raises(ValidationError):
-        services.volunteer_update(actor=team["coordinator"], profile=team["profile"], supervisor=outsider)
+        services.volunteer_update(
+            actor=team["coordinator"],
+            profile=team["profile"],
+            expected_version=_v(team["profile"]),
+            supervisor=outsider,
+        )
 
     team["profile"].refresh_from_db()
     assert team["profile"].supervisor_id != outsider.pk

@@ -95,7 +95,7 @@ def test_author_corrects_within_the_window_and_it_is_audited(client, assigned):
 
     client.post(
         reverse("volunteers:visit_edit", args=[assigned.pk, visit.pk]),
-        _visit_data(duration_minutes="45", summary="Langer"),
+        _visit_data(duration_minutes="45", summary="Langer", version=visit.version),
     )
 
     visit.refresh_from_db()
@@ -114,7 +114,9 @@ def test_no_correction_after_the_window():
     visit.refresh_from_db()
 
     with pytest.raises(ValidationError):
-        services.home_visit_correct(actor=case.volunteer, visit=visit, duration_minutes=90)
+        services.home_visit_correct(
+            actor=case.volunteer, visit=visit, expected_version=visit.version, duration_minutes=90
+        )
 
 
 def test_nobody_else_corrects_a_visit():
@@ -124,7 +126,9 @@ def test_nobody_else_corrects_a_visit():
     )
 
     with pytest.raises(PermissionDenied):
-        services.home_visit_correct(actor=case.responsible, visit=visit, duration_minutes=90)
+        services.home_visit_correct(
+            actor=case.responsible, visit=visit, expected_version=visit.version, duration_minutes=90
+        )
 
 
 def test_visit_page_is_404_after_consent_withdrawal(client, assigned):

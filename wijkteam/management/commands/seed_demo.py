@@ -181,6 +181,7 @@ class Command(BaseCommand):
             volunteer_services.volunteer_update(
                 actor=coordinator,
                 profile=profile,
+                expected_version=profile.version,
                 allowance=per_hour,
                 confidentiality_signed_on=profile.started_on,
                 introduction_done_on=profile.started_on,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User, Village
 from accounts.roles import Role
 from base.forms import DateInput, PersonChoiceField, QuickSelect, VersionField, arm_version
+from base.submissions import SubmissionKeyField
 
 from .constants import (
     AgreementKind,
@@ -103,6 +104,7 @@ class CaseEditForm(CaseFieldsForm):
 
 
 class JournalForm(forms.Form):
+    submission_key = SubmissionKeyField()  # base.submissions: a repeat records nothing more
     text = forms.CharField(label=_("Journal entry"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_TEXT)
     visibility = forms.ChoiceField(
         label=_("Who may read this"), choices=JournalVisibility.choices, initial=JournalVisibility.PROFESSIONALS
@@ -110,6 +112,7 @@ class JournalForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
+    submission_key = SubmissionKeyField()  # base.submissions: a repeat records nothing more
     kind = forms.ChoiceField(label=_("Kind"), choices=AgreementKind.choices)
     description = forms.CharField(label=_("What"), max_length=500)
     assignee = PersonChoiceField(label=_("Who"), queryset=User.objects.none())

@@ -80,7 +80,7 @@ class Resident(models.Model):
     objection_at = models.DateTimeField(_("objected on"), null=True, blank=True)
     objection_note = models.CharField(_("objection"), max_length=1000, blank=True)
     erased_at = models.DateTimeField(_("erased on"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)  # base.updates.model_update
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)  # base.updates
 
     class Meta:
         verbose_name = _("resident")
@@ -294,7 +294,7 @@ class HomeVisit(CaseChildMixin, models.Model):
     follow_up_on = models.DateTimeField(_("follow-up appointment"), null=True, blank=True)
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)  # base.updates.model_update
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)  # base.updates
 
     class Meta:
         verbose_name = _("home visit")

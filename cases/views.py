@@ -19,6 +19,7 @@ from accounts.facts import professional_team_ids
 from accounts.models import Team, User, Village
 from base.forms import conflict_rows, posted
 from base.policy import parse_id
+from base.submissions import record_once
 from base.updates import ConcurrentEditError
 
 from . import selectors, services
@@ -47,8 +48,12 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _case_url(case_pk: int, anchor: str = "") -> str:
+    return reverse("cases:detail", args=[case_pk]) + (f"#{anchor}" if anchor else "")
+
+
 def _back_to_case(case_pk: int, anchor: str = ""):
-    return redirect(reverse("cases:detail", args=[case_pk]) + (f"#{anchor}" if anchor else ""))
+    return redirect(_case_url(case_pk, anchor))
 
 
 # --- the case list ---------------------------------------------------------------------------
@@ -241,8 +246,15 @@ def journal_add(request, pk: int):
     case = _changeable_case(request, pk)
     form = JournalForm(request.POST)
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        key = data.pop("submission_key")
+
+        def record() -> str:
+            services.journal_entry_add(actor=request.user, case=case, **data)
+            return _case_url(case.pk, "journal-h")
+
         try:
-            services.journal_entry_add(actor=request.user, case=case, **form.cleaned_data)
+            record_once(request, key, record)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -267,8 +279,15 @@ def agreement_add(request, pk: int):
     case = _changeable_case(request, pk)
     form = AgreementForm(request.POST, people=selectors.case_people(case))
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        key = data.pop("submission_key")
+
+        def record() -> str:
+            services.agreement_add(actor=request.user, case=case, **data)
+            return _case_url(case.pk, "agreements-h")
+
         try:
-            services.agreement_add(actor=request.user, case=case, **form.cleaned_data)
+            record_once(request, key, record)
         except ValidationError as error:
             messages.error(request, _errors(error))
         else:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Village
 from base.forms import VersionField, arm_version
+from base.submissions import SubmissionKeyField
 from cases.constants import TopicCode
 from cases.models import LifeDomain, Topic
 
@@ -11,6 +12,7 @@ from .models import Offer, ReferralOutcome
 
 class OfferForm(forms.ModelForm):
     version = VersionField(required=False)
+    submission_key = SubmissionKeyField()  # adding an offer: a repeat records nothing more
 
     class Meta:
         model = Offer
@@ -45,6 +47,7 @@ class OfferSearchForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
+    submission_key = SubmissionKeyField()  # base.submissions: a repeat records nothing more
     offer = forms.ModelChoiceField(label=_("Refer to"), queryset=Offer.objects.none())
 
     def __init__(self, *args, offers=None, **kwargs):
@@ -59,6 +62,7 @@ class ReferralOutcomeForm(forms.Form):
 
 
 class SignalForm(forms.Form):
+    submission_key = SubmissionKeyField()  # base.submissions: a repeat records nothing more
     village = forms.ModelChoiceField(label=_("Village"), queryset=Village.objects.none())
     theme = forms.CharField(label=_("Theme"), max_length=200)
     description = forms.CharField(

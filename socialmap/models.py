@@ -33,7 +33,7 @@ class Offer(models.Model):
     active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)  # base.updates.model_update
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)  # base.updates
 
     class Meta:
         verbose_name = _("offer")
@@ -99,7 +99,7 @@ class CollectiveSignal(models.Model):
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)  # base.updates.model_update
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)  # base.updates
 
     class Meta:
         verbose_name = _("collective signal")

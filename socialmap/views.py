@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.roles import Role, has_role
 from base.forms import conflict_rows, posted
 from base.policy import parse_id
+from base.submissions import record_once, submit_once
 from base.updates import ConcurrentEditError
 from cases.models import Case
 
@@ -63,9 +64,14 @@ def offer_edit(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         relations = {name: data.pop(name) for name in ("villages", "domains", "topics")}
-        version = data.pop("version")
-        try:
+        version, key = data.pop("version"), data.pop("submission_key")
+
+        def record() -> str:
             saved = services.offer_save(actor=request.user, offer=offer, expected_version=version, **relations, **data)
+            return reverse("socialmap:offer", args=[saved.pk])
+
+        try:
+            url = record_once(request, key if offer is None else None, record)  # adding: once per key
         except ConcurrentEditError as error:
             conflict = conflict_rows(form, error.current)
             form.add_error(None, error)
@@ -73,7 +79,7 @@ def offer_edit(request, pk: int | None = None):
             form.add_error(None, error)
         else:
             messages.success(request, _("The offer is saved."))
-            return redirect("socialmap:offer", pk=saved.pk)
+            return redirect(url)
     history = []
     if offer is not None:
         history = LogEntry.objects.get_for_object(offer).select_related("actor").order_by("-timestamp")[:30]
@@ -92,8 +98,13 @@ def referral_new(request, case_pk: int):
     form = ReferralForm(request.POST, offers=_active_offers(request))
     if form.is_valid():
         visit = case.home_visits.filter(pk=parse_id(request.POST.get("visit")), visitor=request.user).first()
-        try:
+
+        def record() -> str:
             services.referral_make(actor=request.user, case=case, offer=form.cleaned_data["offer"], visit=visit)
+            return _back(request, case)
+
+        try:
+            record_once(request, form.cleaned_data["submission_key"], record)
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:
@@ -129,9 +140,16 @@ def _back(request, case: Case) -> str:
 def signals(request):
     form = SignalForm(posted(request), villages=policies.staff_villages(request.user))
     if request.method == "POST" and form.is_valid():
-        services.signal_record(actor=request.user, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        key = data.pop("submission_key")
+
+        def record() -> str:
+            services.signal_record(actor=request.user, **data)
+            return reverse("socialmap:signals")
+
+        response = submit_once(request, key, record)
         messages.success(request, _("Thank you: the signal is recorded and goes to the professionals."))
-        return redirect("socialmap:signals")
+        return response
     return render(
         request,
         "socialmap/signals.html",

@@ -14,7 +14,7 @@ from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
 APPS = sorted(path.parent.name for path in BASE.glob("*/apps.py"))
-SOURCES = ["manage.py", "wijkteam", "base", "templates", "locale", *[app for app in APPS if app != "wijkteam"]]
+SOURCES = ["manage.py", "wijkteam", "templates", "locale", *[app for app in APPS if app != "wijkteam"]]
 
 
 def parse_po(path: Path) -> list[dict]:

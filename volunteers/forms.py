@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, Village
 from base.forms import DateInput, PersonChoiceField, VersionField, arm_version
+from base.submissions import SubmissionKeyField
 from cases.constants import VisitActivity, VisitCompany
 from cases.models import DeclineReason, InterestAnswer
 
@@ -76,6 +77,7 @@ class InterestForm(forms.Form):
 
 
 class AlarmForm(forms.Form):
+    submission_key = SubmissionKeyField()  # base.submissions: a repeat records nothing more
     note = forms.CharField(
         label=_("What is going on?"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -144,6 +146,7 @@ class EquipmentForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
+    submission_key = SubmissionKeyField()  # base.submissions: a repeat records nothing more
     held_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
     how_are_you = forms.CharField(
         label=_("How are you doing?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False

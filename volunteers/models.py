@@ -102,7 +102,7 @@ class VolunteerStaff(models.Model):
         related_name="volunteers",
         verbose_name=_("allowance arrangement"),
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)  # base.updates.model_update
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)  # base.updates
 
     class Meta:
         verbose_name = _("volunteer staff member")

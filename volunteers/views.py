@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.decorators import volunteer_required
 from base.forms import conflict_rows, posted
 from base.policy import parse_id
+from base.submissions import submit_once
 from base.updates import ConcurrentEditError
 from cases import selectors, services
 from cases.models import Case, HomeVisit
@@ -130,14 +132,19 @@ def alarm(request):
         case = get_object_or_404(cases_for(request.user, CaseAction.VIEW_SLICE, case_id=case_id))
     form = AlarmForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        services.alarm_raise(actor=request.user, case=case, note=form.cleaned_data["note"])
+
+        def record() -> str:
+            services.alarm_raise(actor=request.user, case=case, note=form.cleaned_data["note"])
+            return reverse("volunteers:my_case", args=[case.pk]) if case else reverse("volunteers:my_cases")
+
+        response = submit_once(request, form.cleaned_data["submission_key"], record)
         messages.success(
             request,
             _("Your supervising professional has been told. The case goes on the next weekly meeting.")
             if case
             else _("Your supervising professional has been told and will contact you."),
         )
-        return redirect("volunteers:my_case", pk=case.pk) if case else redirect("volunteers:my_cases")
+        return response
     return render(request, "volunteers/alarm.html", {"form": form, "case_id": case.pk if case else None})
 
 

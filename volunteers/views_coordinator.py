@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import coordinator_required
 from base.forms import conflict_rows, posted
 from base.policy import parse_id
+from base.submissions import submit_once
 from base.updates import ConcurrentEditError
 
 from . import policies, selectors, services
@@ -135,9 +137,16 @@ def checkin_new(request, pk: int):
     profile = _profile(request, pk)
     form = CheckInForm(request.POST)
     if form.is_valid():
-        services.checkin_record(actor=request.user, profile=profile, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        key = data.pop("submission_key")
+
+        def record() -> str:
+            services.checkin_record(actor=request.user, profile=profile, **data)
+            return reverse("coordination:volunteer", args=[profile.pk])
+
+        response = submit_once(request, key, record)
         messages.success(request, _("The check-in is recorded."))
-        return redirect("coordination:volunteer", pk=pk)
+        return response
     return render(request, "coordination/checkin_error.html", {"profile": profile, "checkin_form": form})
 
 

@@ -1,0 +1,78 @@
+"""Create forms that record once: a double tap, a retry after a lost connection or two tabs
+sending the same rendered form answer exactly like the first send — the same redirect to the
+record it made — and never record twice or show an error page.
+
+The form carries one :class:`SubmissionKeyField` (a fresh key each time the form is rendered
+empty; kept when it is shown again with errors). The view hands the service call to
+:func:`submit_once` (or :func:`record_once` for an htmx fragment): inside one transaction it
+claims the key (a unique insert per person: a twin arriving at the same moment waits on that
+row until the first commits, on PostgreSQL and on SQLite's immediate transactions), runs the
+service and keeps the URL of the answer. The twin then finds the key taken and answers with
+the same URL. When the service refuses (a ``ValidationError``), the claim rolls back with it,
+so the corrected form can be sent again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable
+
+from django import forms
+from django.db import IntegrityError, transaction
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+
+from .models import Submission
+
+KEEP = datetime.timedelta(days=2)  # long enough for any retry; `purge_submissions` clears older keys
+
+
+class SubmissionKeyField(forms.UUIDField):
+    """The rendered form's key. Not required: a send without one (a script, an old page) is
+    recorded as it comes, only without the protection against repeats."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("initial", uuid.uuid4)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+def record_once(request, key: uuid.UUID | None, record: Callable[[], str]) -> str:
+    """Run ``record`` (the service call; it returns the URL to answer with) once per key, and
+    return that URL — the first send's, for a repeat. Without a key (an old form) it just runs."""
+    if key is None:
+        return record()
+    earlier = _answer(request, key)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            Submission.objects.create(key=key, user=request.user)
+            url = record()
+            Submission.objects.filter(user=request.user, key=key).update(answer_url=url)
+    except IntegrityError:
+        earlier = _answer(request, key)
+        if earlier is None:  # not a twin: another constraint failed
+            raise
+        return earlier
+    return url
+
+
+def submit_once(request, key: uuid.UUID | None, record: Callable[[], str]) -> HttpResponseRedirect:
+    """:func:`record_once`, answered with the redirect to its URL."""
+    return HttpResponseRedirect(record_once(request, key, record))
+
+
+def _answer(request, key: uuid.UUID) -> str | None:
+    """Where the first send with this key (by this person) was answered, if it was."""
+    found = Submission.objects.filter(user=request.user, key=key).values_list("answer_url", flat=True).first()
+    return found or None
+
+
+def purge_submissions(now: datetime.datetime | None = None) -> int:
+    """Forget keys older than :data:`KEEP` (a daily timer): returns how many."""
+    deleted, _ = Submission.objects.filter(created_at__lt=(now or timezone.now()) - KEEP).delete()
+    return deleted

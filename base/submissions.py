@@ -76,3 +76,11 @@ def purge_submissions(now: datetime.datetime | None = None) -> int:
     """Forget keys older than :data:`KEEP` (a daily timer): returns how many."""
     deleted, _ = Submission.objects.filter(created_at__lt=(now or timezone.now()) - KEEP).delete()
     return deleted
+
+
+def posted_key(request) -> uuid.UUID | None:
+    """The submission key a hand-written form sent (``{% submission_key %}``), if it is one."""
+    try:
+        return uuid.UUID(str(request.POST.get("submission_key", "")))
+    except ValueError:
+        return None

@@ -19,7 +19,7 @@ from accounts.facts import professional_team_ids
 from accounts.models import Team, User, Village
 from base.forms import conflict_rows, posted
 from base.policy import parse_id
-from base.submissions import record_once
+from base.submissions import posted_key, record_once, submit_once
 from base.updates import ConcurrentEditError
 
 from . import selectors, services
@@ -313,8 +313,13 @@ def consent_record(request, pk: int):
     case = _changeable_case(request, pk)
     form = ConsentForm(request.POST)
     if form.is_valid():
-        services.consent_record(actor=request.user, case=case, **form.cleaned_data)
-        messages.success(request, _("The resident's answer is recorded."))
+
+        def record() -> str:
+            services.consent_record(actor=request.user, case=case, **form.cleaned_data)
+            messages.success(request, _("The resident's answer is recorded."))
+            return _case_url(case.pk, "consent-h")
+
+        return submit_once(request, posted_key(request), record)
     else:
         messages.error(request, _form_errors(form))
     return _back_to_case(case.pk, "consent-h")
@@ -359,14 +364,18 @@ def case_people(request, pk: int, role: str):
     people, service, keyword = actions[role]
     form = PersonForm(request.POST, people=people, refused=PICKER_REFUSALS[role])
     if form.is_valid():
-        try:
+
+        def record() -> str:
             service(actor=request.user, case=case, **{keyword: form.cleaned_data["person"]})
-        except ValidationError as error:
-            messages.error(request, _errors(error))
-        else:
             messages.success(
                 request, _("Saved: %(name)s works on this case.") % {"name": form.cleaned_data["person"].display_name}
             )
+            return _case_url(case.pk, "team-h")
+
+        try:
+            return submit_once(request, posted_key(request), record)
+        except ValidationError as error:
+            messages.error(request, _errors(error))
     else:
         messages.error(request, _form_errors(form))
     return _back_to_case(case.pk, "team-h")

@@ -6,11 +6,13 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from base.submissions import posted_key, submit_once
 
 from . import policies, selectors, services
 from .forms import AccessLogFilterForm, ReasonForm
@@ -88,7 +90,15 @@ def act(request, pk: int, action: str):
     if not form.is_valid():
         messages.error(request, _("Write down the reason or note first."))
         return redirect("privacy:resident", pk=pk)
-    note = form.cleaned_data["note"]
+    if action not in ("restrict", "lift", "object", "erase"):
+        raise Http404
+    return submit_once(
+        request, posted_key(request), lambda: _carry_out(request, person, action, form.cleaned_data["note"])
+    )
+
+
+def _carry_out(request, person, action: str, note: str) -> str:
+    """One GDPR request, recorded once per submission key; returns where to answer."""
     if action == "restrict":
         services.resident_restrict(actor=request.user, resident=person, reason=note)
         messages.success(request, _("Processing is restricted: the file is read-only and hidden from volunteer staff."))
@@ -104,6 +114,4 @@ def act(request, pk: int, action: str):
             messages.error(request, _("Not erased: %(reason)s") % {"reason": outcome.note})
         else:
             messages.success(request, _("The resident's data are erased."))
-    else:
-        raise Http404
-    return redirect("privacy:resident", pk=pk)
+    return reverse("privacy:resident", args=[person.pk])

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import coordinator_required
 from base.forms import conflict_rows, posted
 from base.policy import parse_id
-from base.submissions import submit_once
+from base.submissions import posted_key, submit_once
 from base.updates import ConcurrentEditError
 
 from . import policies, selectors, services
@@ -114,8 +114,13 @@ def equipment_issue(request, pk: int):
     profile = _profile(request, pk)
     form = EquipmentForm(request.POST)
     if form.is_valid():
-        services.equipment_issue(actor=request.user, profile=profile, **form.cleaned_data)
-        messages.success(request, _("The equipment is recorded as on loan."))
+
+        def record() -> str:
+            services.equipment_issue(actor=request.user, profile=profile, **form.cleaned_data)
+            messages.success(request, _("The equipment is recorded as on loan."))
+            return reverse("coordination:volunteer", args=[profile.pk])
+
+        return submit_once(request, posted_key(request), record)
     else:
         messages.error(request, _("The equipment was not recorded; check the fields."))
     return redirect("coordination:volunteer", pk=pk)
@@ -246,12 +251,16 @@ def absence_new(request):
     staff = policies.team_staff(_teams(request))
     form = AbsenceForm(request.POST, people=staff)
     if form.is_valid():
-        try:
+
+        def record() -> str:
             services.absence_record(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The absence is recorded."))
+            return reverse("coordination:roster")
+
+        try:
+            return submit_once(request, posted_key(request), record)
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, _errors(error) if isinstance(error, ValidationError) else _("Not allowed."))
-        else:
-            messages.success(request, _("The absence is recorded."))
     else:
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     return redirect("coordination:roster")

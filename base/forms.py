@@ -74,10 +74,12 @@ class ConflictRow:
     yours: str
 
 
-def conflict_rows(form: forms.Form, current) -> list[ConflictRow]:
-    """Where the record as saved now differs from what was typed, field by field, for the
-    conflict page. The form is re-armed with the current version: saving it again — after
+def conflict_rows(form: forms.Form, error) -> list[ConflictRow]:
+    """Show a ``ConcurrentEditError`` on ``form``: its message above the form, and the rows where
+    the record as saved now (``error.current``) differs from what was typed, field by field, for
+    the conflict page. The form is re-armed with the current version: saving it again — after
     reading this — deliberately saves the typed values over theirs; "take theirs" reloads."""
+    current = error.current
     rows = []
     for name, field in form.fields.items():
         if name == "version" or not _has_field(current, name):
@@ -88,6 +90,7 @@ def conflict_rows(form: forms.Form, current) -> list[ConflictRow]:
             rows.append(ConflictRow(label=str(field.label or name), theirs=theirs, yours=yours))
     form.data = form.data.copy()
     form.data[form.add_prefix("version")] = str(current.version)
+    form.add_error(None, error)
     return rows
 
 

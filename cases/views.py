@@ -204,8 +204,7 @@ def case_edit(request, pk: int):
         try:
             services.case_update(actor=request.user, case=case, expected_version=data.pop("version"), **data)
         except ConcurrentEditError as error:
-            conflict = conflict_rows(form, error.current)
-            form.add_error(None, error)
+            conflict = conflict_rows(form, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -230,8 +229,7 @@ def resident_edit(request, pk: int):
                 **{name: form.cleaned_data[name] for name in services.RESIDENT_FIELDS},
             )
         except ConcurrentEditError as error:
-            conflict = conflict_rows(form, error.current)
-            form.add_error(None, error)
+            conflict = conflict_rows(form, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -73,8 +73,7 @@ def offer_edit(request, pk: int | None = None):
         try:
             url = record_once(request, key if offer is None else None, record)  # adding: once per key
         except ConcurrentEditError as error:
-            conflict = conflict_rows(form, error.current)
-            form.add_error(None, error)
+            conflict = conflict_rows(form, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -82,8 +82,7 @@ def visit_edit(request, pk: int, visit_pk: int):
         try:
             services.home_visit_correct(actor=request.user, visit=visit, expected_version=version, **data)
         except ConcurrentEditError as error:
-            conflict = conflict_rows(form, error.current)
-            form.add_error(None, error)
+            conflict = conflict_rows(form, error)
         except ValidationError as error:
             form.add_error(None, error)
         except PermissionDenied:

@@ -85,8 +85,7 @@ def volunteer_detail(request, pk: int):
         try:
             services.volunteer_update(actor=request.user, profile=profile, expected_version=version, **data)
         except ConcurrentEditError as error:
-            conflict = conflict_rows(form, error.current)
-            form.add_error(None, error)
+            conflict = conflict_rows(form, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:

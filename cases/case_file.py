@@ -39,7 +39,7 @@ def register_case_records() -> None:
             "closing_note": Erasure.REPLACE,
         },
         audit_m2m=("domains", "topics"),
-        audit_exclude=("version", "last_activity_at", "submission_key"),
+        audit_exclude=("version", "last_activity_at"),
     )
     register(
         m.CaseMembership, case_path="case", purpose="who works on the case and who is responsible (R9)", personal={}

@@ -1,7 +1,5 @@
 """Forms of the professionals' pages. Validation of rules stays in the services."""
 
-import uuid
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -91,7 +89,7 @@ class IntakeForm(CaseFieldsForm):
     confirm_new_resident = forms.BooleanField(
         label=_("This is a different person: register a new resident"), required=False
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    submission_key = SubmissionKeyField()  # base.submissions: a repeat records nothing more
 
     def __init__(self, *args, residents=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,6 +195,7 @@ class CaseFilterForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    submission_key = SubmissionKeyField()  # base.submissions: a double tap records one decision
     responsible = PersonChoiceField(
         label=_("Responsible professional"),
         queryset=User.objects.none(),

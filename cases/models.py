@@ -118,7 +118,6 @@ class Case(models.Model):
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     flagged_for_meeting = models.BooleanField(_("flagged for the weekly meeting"), default=False)
     retention_until = models.DateField(_("keep until"), null=True, blank=True)
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
@@ -292,7 +291,6 @@ class HomeVisit(CaseChildMixin, models.Model):
     summary = models.TextField(_("summary for the professionals"), blank=True)
     note_for_responsible = models.TextField(_("note for the responsible professional"), blank=True)
     follow_up_on = models.DateTimeField(_("follow-up appointment"), null=True, blank=True)
-    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)  # base.updates
 

@@ -54,7 +54,7 @@ class CaseFileRecord:
     kept_because: str = ""
     audit_m2m: tuple[str, ...] = ()
     audit_exclude: tuple[str, ...] = ()
-    export_exclude: tuple[str, ...] = ("submission_key", "version")
+    export_exclude: tuple[str, ...] = ("version",)
     # Records of apps above cases show on the case page and in the slice through these: a
     # ``section`` name and readers (case ids[, viewer]) -> {case id: [plain read objects]}.
     section: str = ""
@@ -131,7 +131,7 @@ def register(
     kept_because: str = "",
     audit_m2m: Iterable[str] = (),
     audit_exclude: Iterable[str] = (),
-    export_exclude: Iterable[str] = ("submission_key", "version"),
+    export_exclude: Iterable[str] = ("version",),
     section: str = "",
     file_reader: Callable | None = None,
     slice_reader: Callable | None = None,

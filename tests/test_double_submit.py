@@ -2,21 +2,43 @@
 connection, two tabs) records once and answers the repeat exactly like the first: the same
 redirect (base.submissions). A new rendering of the form has a new key and records again."""
 
+import datetime
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from base.models import Submission
-from cases.models import Agreement, Alarm, CaseMembership, JournalEntry, VolunteerConsent
+from cases import services
+from cases.models import (
+    Agreement,
+    Alarm,
+    Case,
+    CaseInterest,
+    CaseMembership,
+    HomeVisit,
+    JournalEntry,
+    LifeDomain,
+    MeetingDecision,
+    VolunteerConsent,
+)
 from privacy.models import DataSubjectRequest
 from socialmap import services as map_services
 from socialmap.models import CollectiveSignal, Offer, Referral
-from tests.factories import PASSWORD, CaseFactory, make_coordinator, make_privacy_officer, make_professional
-from volunteers.models import Absence, Equipment, WellbeingCheckIn
+from tests.factories import (
+    PASSWORD,
+    CaseFactory,
+    ResidentFactory,
+    VillageFactory,
+    make_coordinator,
+    make_privacy_officer,
+    make_professional,
+    make_volunteer,
+)
+from volunteers.models import Absence, Equipment, Location, RosterSlot, Shift, VolunteerStaff, WellbeingCheckIn
 
 
 @dataclass
@@ -25,6 +47,7 @@ class CreateForm:
     url: str
     data: dict
     count: Callable[[], int]
+    headers: dict = field(default_factory=dict)  # HX-Request: the form sent from the page by htmx
 
 
 def _journal():
@@ -154,7 +177,137 @@ def _objection():
     )
 
 
+def _intake_new_resident():
+    village = VillageFactory()
+    professional = make_professional(village.team)
+    return CreateForm(
+        professional,
+        reverse("cases:intake"),
+        {
+            "intake_channel": "phone",
+            "domains": [LifeDomain.objects.get(code="money").pk],
+            "urgency": "normal",
+            "request_for_help": "Hulp bij de post",
+            "consent_answer": "not_asked",
+            "resident-first_name": "Grietje",
+            "resident-last_name": "Jansen",
+            "resident-date_of_birth": "1948-03-02",
+            "resident-street": "Kerkstraat",
+            "resident-house_number": "1",
+            "resident-postcode": "6666 AB",
+            "resident-village": village.pk,
+        },
+        lambda: Case.objects.filter(resident__village=village).count(),
+    )
+
+
+def _intake_known_resident():
+    resident = ResidentFactory()
+    return CreateForm(
+        make_professional(resident.village.team),
+        reverse("cases:intake"),
+        {
+            "intake_channel": "walk_in",
+            "domains": [LifeDomain.objects.get(code="health").pk],
+            "urgency": "normal",
+            "request_for_help": "Boodschappen",
+            "consent_answer": "yes",
+            "resident": resident.pk,
+        },
+        lambda: Case.objects.filter(resident=resident).count(),
+    )
+
+
+def _home_visit():
+    case = CaseFactory(with_volunteer=True)
+    return CreateForm(
+        case.volunteer,
+        reverse("volunteers:visit_new", args=[case.pk]),
+        {
+            "visited_on": timezone.localdate().isoformat(),
+            "start_time": "10:00",
+            "duration_minutes": "45",
+            "company": "alone",
+            "activities": ["conversation"],
+            "summary": "Koffie gedronken",
+        },
+        lambda: HomeVisit.objects.filter(case=case).count(),
+    )
+
+
+def _meeting_decision(*, htmx: bool = False):
+    case = CaseFactory()
+    professional = make_professional(case.team)
+    meeting = services.meeting_start(actor=professional, team=case.team)
+    return CreateForm(
+        professional,
+        reverse("meetings:decide", args=[meeting.pk, case.pk]),
+        {"responsible": professional.pk, "next_step": "Huisbezoek plannen", "reasons": ["new"]},
+        lambda: MeetingDecision.objects.filter(case=case).count(),
+        {"HTTP_HX_REQUEST": "true"} if htmx else {},
+    )
+
+
+def _board_answer():
+    case = CaseFactory(consented=True)
+    volunteer = make_volunteer(case.team)
+    return CreateForm(
+        volunteer,
+        reverse("volunteers:board_answer", args=[case.pk]),
+        {"answer": "interested", "note": "Ik woon om de hoek"},
+        lambda: CaseInterest.objects.filter(case=case, volunteer=volunteer).count(),
+    )
+
+
+def _volunteer_registration():
+    village = VillageFactory()
+    logins = (f"nieuw-{n}" for n in range(1000))  # a login name is taken once; each rendering sends a new one
+    return CreateForm(
+        make_coordinator(village.team),
+        reverse("coordination:volunteer_new"),
+        {
+            "team": village.team.pk,
+            "username": lambda: next(logins),
+            "first_name": "Nel",
+            "last_name": "Nieuw",
+            "hours_per_week": "4",
+            "village": village.pk,
+            "started_on": timezone.localdate().isoformat(),
+        },
+        lambda: VolunteerStaff.objects.filter(team=village.team).count(),
+    )
+
+
+def _shift_assignment():
+    case = CaseFactory(with_volunteer=True)
+    location = Location.objects.create(team=case.team, name="Dorpshuis", address="Plein 1")
+    monday = (
+        timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()) + datetime.timedelta(weeks=1)
+    )
+    slot = RosterSlot.objects.create(
+        location=location,
+        weekday=monday.weekday(),
+        start_time=datetime.time(10),
+        end_time=datetime.time(12),
+        valid_from=monday - datetime.timedelta(weeks=4),
+    )
+    return CreateForm(
+        make_coordinator(case.team),
+        reverse("coordination:shift_assign"),
+        {"slot": slot.pk, "date": monday.isoformat(), "person": case.volunteer.pk},
+        lambda: Shift.objects.filter(slot=slot).count(),
+    )
+
+
 CREATE_FORMS = {
+    "intake, new resident": _intake_new_resident,
+    "intake, known resident": _intake_known_resident,
+    "home visit": _home_visit,
+    "meeting decision": _meeting_decision,
+    "meeting decision (htmx)": lambda: _meeting_decision(htmx=True),
+    "board answer": _board_answer,
+    "volunteer registration": _volunteer_registration,
+    "shift assignment": _shift_assignment,
     "journal entry": _journal,
     "agreement": _agreement,
     "alarm": _alarm,
@@ -175,17 +328,46 @@ def test_a_repeat_records_nothing_and_answers_like_the_first(client, form):
     create = CREATE_FORMS[form]()
     client.login(username=create.user.username, password=PASSWORD)
     before = create.count()
-    sent = {**create.data, "submission_key": str(uuid.uuid4())}
+    sent = rendered(create)
 
-    first = client.post(create.url, sent)
-    repeat = client.post(create.url, sent)
+    first = client.post(create.url, sent, **create.headers)
+    repeat = client.post(create.url, sent, **create.headers)
 
-    assert first.status_code == 302, first.content.decode()[:500]
-    assert repeat.status_code == 302 and repeat.url == first.url
+    if create.headers:  # htmx: the same fragment
+        assert first.status_code == 200 and repeat.status_code == 200
+        assert repeat.content == first.content
+    else:
+        assert first.status_code == 302, first.content.decode()[:500]
+        assert repeat.status_code == 302 and repeat.url == first.url
     assert create.count() == before + 1
 
 
-ONCE_ONLY = {"professional joins the case"}  # the same person cannot join twice, whatever the form
+def rendered(create: CreateForm) -> dict:
+    """The form as one rendering sends it: its own key (and values that differ per rendering)."""
+    data = {name: value() if callable(value) else value for name, value in create.data.items()}
+    return {**data, "submission_key": str(uuid.uuid4())}
+
+
+ONCE_ONLY = {  # whatever the form, these are recorded once: the second rendering is refused or updates
+    "professional joins the case",
+    "intake, new resident",  # the second rendering warns about the resident the first one made
+    "meeting decision",
+    "meeting decision (htmx)",
+    "board answer",
+    "shift assignment",
+}
+
+
+@pytest.mark.parametrize("form", sorted(ONCE_ONLY))
+def test_a_second_rendering_of_a_once_only_form_is_answered_without_an_error(client, form):
+    create = CREATE_FORMS[form]()
+    client.login(username=create.user.username, password=PASSWORD)
+    before = create.count()
+
+    answers = [client.post(create.url, rendered(create), **create.headers) for _rendering in range(2)]
+
+    assert all(answer.status_code < 500 for answer in answers)
+    assert create.count() == before + 1
 
 
 @pytest.mark.parametrize("form", [name for name in CREATE_FORMS if name not in ONCE_ONLY])
@@ -195,7 +377,7 @@ def test_a_new_rendering_of_the_form_records_again(client, form):
     before = create.count()
 
     for _rendering in range(2):
-        client.post(create.url, {**create.data, "submission_key": str(uuid.uuid4())})
+        client.post(create.url, rendered(create), **create.headers)
 
     assert create.count() == before + 2
 

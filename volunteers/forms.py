@@ -1,7 +1,6 @@
 """Forms of the volunteer staff's pages, built for a phone."""
 
 import datetime
-import uuid
 
 from django import forms
 from django.utils import timezone
@@ -49,7 +48,7 @@ class HomeVisitForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    submission_key = SubmissionKeyField()  # base.submissions: a double tap records one visit
     version = VersionField(required=False)  # correcting: the version seen
 
     def clean_visited_on(self) -> datetime.date:
@@ -63,6 +62,7 @@ class HomeVisitForm(forms.Form):
 
 
 class InterestForm(forms.Form):
+    submission_key = SubmissionKeyField()  # base.submissions: a repeat answers like the first
     answer = forms.ChoiceField(label=_("Your answer"), choices=InterestAnswer.choices, widget=forms.RadioSelect)
     reason = forms.ChoiceField(
         label=_("Why not?"), choices=[("", _("Choose a reason")), *DeclineReason.choices], required=False
@@ -131,6 +131,7 @@ class VolunteerProfileForm(forms.ModelForm):
 
 
 class VolunteerAccountForm(forms.Form):
+    submission_key = SubmissionKeyField()  # base.submissions: a double submit registers one account
     username = forms.SlugField(label=_("Login name"), max_length=150)
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)

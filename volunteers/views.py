@@ -55,13 +55,17 @@ def visit_new(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("version")
-        try:
+        key = data.pop("submission_key")
+
+        def record() -> str:
             services.home_visit_log(actor=request.user, case=case, **data)
+            messages.success(request, _("Your visit is saved. Thank you!"))
+            return reverse("volunteers:my_case", args=[case.pk])
+
+        try:
+            return submit_once(request, key, record)
         except ValidationError as error:
             form.add_error(None, error)
-        else:
-            messages.success(request, _("Your visit is saved. Thank you!"))
-            return redirect("volunteers:my_case", pk=pk)
     case_slice = services.case_slice_read(actor=request.user, case_id=parse_id(pk) or 0)
     return render(request, "volunteers/visit_form.html", {"slice": case_slice, "form": form})
 
@@ -112,9 +116,15 @@ def board_answer(request, pk: int):
     question = next(q for q in selectors.open_questions(request.user) if q.id == case.pk)
     form = InterestForm(posted(request), initial={"answer": question.my_answer, "reason": question.my_reason})
     if request.method == "POST" and form.is_valid():
-        services.interest_record(actor=request.user, case=case, **form.cleaned_data)
-        messages.success(request, _("Thank you, your answer is passed on to the professionals."))
-        return redirect("volunteers:board")
+        data = dict(form.cleaned_data)
+        key = data.pop("submission_key")
+
+        def record() -> str:
+            services.interest_record(actor=request.user, case=case, **data)
+            messages.success(request, _("Thank you, your answer is passed on to the professionals."))
+            return reverse("volunteers:board")
+
+        return submit_once(request, key, record)
     return render(request, "volunteers/board_answer.html", {"question": question, "form": form})
 
 

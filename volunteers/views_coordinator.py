@@ -57,15 +57,20 @@ def volunteer_new(request):
     if request.method == "POST" and account.is_valid() and profile_form.is_valid():
         data = dict(profile_form.cleaned_data)
         data.pop("version")
-        try:
-            profile = services.volunteer_register(actor=request.user, team=team, **account.cleaned_data, **data)
-        except ValidationError as error:
-            account.add_error(None, error)
-        else:
+        person = dict(account.cleaned_data)
+        key = person.pop("submission_key")
+
+        def record() -> str:
+            profile = services.volunteer_register(actor=request.user, team=team, **person, **data)
             messages.success(
                 request, _("%(name)s is registered as volunteer staff.") % {"name": profile.user.display_name}
             )
-            return redirect("coordination:volunteer", pk=profile.pk)
+            return reverse("coordination:volunteer", args=[profile.pk])
+
+        try:
+            return submit_once(request, key, record)
+        except ValidationError as error:
+            account.add_error(None, error)
     return render(
         request,
         "coordination/volunteer_new.html",
@@ -222,14 +227,17 @@ def shift_assign(request):
         back = "/coordinatie/rooster/"
     if form.is_valid():
         slot = policies.slots.get(request.user, policies.slots.Action.MANAGE, form.cleaned_data["slot"])
-        try:
-            services.shift_assign(
-                actor=request.user, slot=slot, date=form.cleaned_data["date"], person=form.cleaned_data["person"]
-            )
+        person = form.cleaned_data["person"]
+
+        def record() -> str:
+            services.shift_assign(actor=request.user, slot=slot, date=form.cleaned_data["date"], person=person)
+            messages.success(request, _("%(name)s is on duty.") % {"name": person.display_name})
+            return back
+
+        try:  # a double tap answers like the first, not "already on duty" (base.submissions)
+            return submit_once(request, posted_key(request), record)
         except ValidationError as error:
             messages.error(request, _errors(error))
-        else:
-            messages.success(request, _("%(name)s is on duty.") % {"name": form.cleaned_data["person"].display_name})
     else:
         messages.error(request, _("Choose who is on duty."))
     return redirect(back)

@@ -8,8 +8,9 @@ decisions (``cases``) and volunteer matching (``volunteers.matching``). Meetings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import professional_required
 from accounts.roles import Role, has_role
 from base.policy import parse_id
+from base.submissions import record_once
 from cases import selectors, services
 from cases.forms import DecisionForm
 from cases.models import Meeting
@@ -100,27 +102,34 @@ def meeting_decide(request, pk: int, case_pk: int):
         request, meeting, case_pk, request.POST if request.method == "POST" else None
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.meeting_decide(
+        data = form.cleaned_data
+
+        def record() -> str:
+            services.meeting_decide(
                 actor=request.user,
                 meeting=meeting,
                 case=case,
-                responsible=form.cleaned_data["responsible"],
-                volunteer=form.cleaned_data["volunteer"],
-                next_step=form.cleaned_data["next_step"],
-                notes=form.cleaned_data["notes"],
-                reasons=form.cleaned_data["reasons"],
+                responsible=data["responsible"],
+                volunteer=data["volunteer"],
+                next_step=data["next_step"],
+                notes=data["notes"],
+                reasons=data["reasons"],
             )
+            if not request.htmx:
+                messages.success(request, _("Decision recorded for case %(ref)s.") % {"ref": case.reference})
+            return reverse("meetings:detail", args=[meeting.pk])
+
+        try:  # a double tap answers like the first: the decided item (base.submissions)
+            url = record_once(request, data["submission_key"], record)
         except ValidationError as error:
             _add_errors(form, error)
         except PermissionDenied:
             form.add_error(None, _("Not allowed."))
         else:
-            item = selectors.AgendaItem(case=case, reasons=decision.reasons, decision=decision)
             if request.htmx:
+                item = selectors.decided_item(meeting=meeting, case=case)
                 return render(request, "meetings/_item.html", {"meeting": meeting, "item": item, "just_decided": True})
-            messages.success(request, _("Decision recorded for case %(ref)s.") % {"ref": case.reference})
-            return redirect("meetings:detail", pk=meeting.pk)
+            return HttpResponseRedirect(url)
     template = "meetings/_decision_form.html" if request.htmx else "meetings/decision.html"
     return render(request, template, context)
 

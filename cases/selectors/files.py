@@ -62,11 +62,6 @@ class CaseFile:
         return self.consents[0] if self.consents else None
 
 
-def case_by_submission_key(*, user: User, key) -> Case | None:
-    """The case an earlier submit of the same form registered, if the user may read it."""
-    return visible_cases(user).filter(submission_key=key).first() if key else None
-
-
 def case_file(*, user: User, case_id: int) -> CaseFile:
     """The full case file for a professional, or 404. Reading it for a page goes through
     ``services.case_file_read``, which records the read (access entry)."""

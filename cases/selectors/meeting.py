@@ -65,6 +65,14 @@ def meeting_agenda_for_team(*, meeting: Meeting) -> list[int]:
     return [case_id for case_id, _reasons, _decided in _ranked_agenda(meeting, Case.objects.filter(team=meeting.team))]
 
 
+def decided_item(*, meeting: Meeting, case: Case) -> AgendaItem:
+    """An agenda item with the team's decision on it (the answer to deciding it, also to a repeat)."""
+    decision = MeetingDecision.objects.select_related(
+        "responsible", "volunteer", "case__resident__village"
+    ).get(meeting=meeting, case=case)
+    return AgendaItem(case=decision.case, reasons=decision.reasons, decision=decision)
+
+
 def responsible_of(case: Case) -> User | None:
     membership = (
         CaseMembership.objects.filter(case=case, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True)

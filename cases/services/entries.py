@@ -4,12 +4,11 @@ the board and their alarms."""
 from __future__ import annotations
 
 import datetime
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,46 +63,28 @@ def validate_visit_date(day: datetime.date, today: datetime.date | None = None) 
         raise ValidationError({"visited_on": _("Visits older than 60 days go through the responsible professional.")})
 
 
+@transaction.atomic
 def home_visit_log(
     *,
     actor: User,
     case: Case,
     visited_on: datetime.date,
     duration_minutes: int,
-    submission_key: uuid.UUID | None = None,
     **fields,
 ) -> HomeVisit:
-    """Log a home visit on a case the actor is assigned to (R9). A repeated
-    ``submission_key`` (double tap, retry after a lost connection) returns the first visit,
-    also when both arrive at the same moment."""
+    """Log a home visit on a case the actor is assigned to (R9). (A double tap records one
+    visit: the view sends the form through ``base.submissions``.)"""
     if not works_on(actor, case):
         raise PermissionDenied(_("You may not log a visit on this case."))
     if set(fields) - set(VISIT_FIELDS):
         raise TypeError(f"Unknown visit fields: {sorted(set(fields) - set(VISIT_FIELDS))}")
-    if submission_key is not None:
-        existing = HomeVisit.objects.filter(submission_key=submission_key, visitor=actor, case=case).first()
-        if existing is not None:
-            return existing
     validate_visit_date(visited_on)
-    try:
-        with transaction.atomic(), acting_as(actor):
-            visit = HomeVisit(
-                case=case,
-                visitor=actor,
-                visited_on=visited_on,
-                duration_minutes=duration_minutes,
-                submission_key=submission_key,
-                **fields,
-            )
-            visit.full_clean(exclude=["case", "visitor", "submission_key"])
-            visit.save()
-            touch(case)
-            return visit
-    except IntegrityError:
-        existing = HomeVisit.objects.filter(submission_key=submission_key, visitor=actor, case=case).first()
-        if submission_key is None or existing is None:
-            raise
-        return existing
+    with acting_as(actor):
+        visit = HomeVisit(case=case, visitor=actor, visited_on=visited_on, duration_minutes=duration_minutes, **fields)
+        visit.full_clean(exclude=["case", "visitor"])
+        visit.save()
+        touch(case)
+        return visit
 
 
 @transaction.atomic

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,7 +58,6 @@ def case_open(
     topics: Iterable[Topic] = (),
     urgency: str = Urgency.NORMAL,
     volunteer_summary: str = "",
-    submission_key: uuid.UUID | None = None,
 ) -> Case:
     """Register a request for help. The team follows from the resident's village (R1)."""
     require_professional(actor)
@@ -75,9 +73,8 @@ def case_open(
             request_for_help=request_for_help,
             volunteer_summary=volunteer_summary,
             created_by=actor,
-            submission_key=submission_key,
         )
-        case.full_clean(exclude=["resident", "team", "created_by", "submission_key"])
+        case.full_clean(exclude=["resident", "team", "created_by"])
         case.save()
         case.domains.set(domains)
         case.topics.set(list(topics))
@@ -86,6 +83,7 @@ def case_open(
         return case
 
 
+@transaction.atomic
 def intake_register(
     *,
     actor: User,
@@ -98,42 +96,28 @@ def intake_register(
     urgency: str = Urgency.NORMAL,
     volunteer_summary: str = "",
     consent_answer: str = ConsentAnswer.NOT_ASKED,
-    submission_key: uuid.UUID | None = None,
 ) -> Case:
     """Register a request for help for an existing or a new resident, with the consent answer.
-
-    One ``submission_key`` registers one case: a double submit or a retry returns the first
-    (also when the two arrive at once: the second waits for the first and then finds it)."""
+    (A double submit of the intake form records once: the view sends it through
+    ``base.submissions``.)"""
     require_professional(actor)
     if (resident is None) == (resident_fields is None):
         raise TypeError("Give either an existing resident or the fields of a new one.")
-    if submission_key is not None:
-        existing = Case.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
-    try:
-        with transaction.atomic():
-            if resident is None:
-                resident = resident_create(actor=actor, **resident_fields)
-            case = case_open(
-                actor=actor,
-                resident=resident,
-                intake_channel=intake_channel,
-                domains=domains,
-                topics=topics,
-                urgency=urgency,
-                request_for_help=request_for_help,
-                volunteer_summary=volunteer_summary,
-                submission_key=submission_key,
-            )
-            if consent_answer != ConsentAnswer.NOT_ASKED:
-                consent_record(actor=actor, case=case, answer=consent_answer)
-            return case
-    except IntegrityError:
-        existing = Case.objects.filter(submission_key=submission_key).first() if submission_key else None
-        if existing is None:
-            raise
-        return existing
+    if resident is None:
+        resident = resident_create(actor=actor, **resident_fields)
+    case = case_open(
+        actor=actor,
+        resident=resident,
+        intake_channel=intake_channel,
+        domains=domains,
+        topics=topics,
+        urgency=urgency,
+        request_for_help=request_for_help,
+        volunteer_summary=volunteer_summary,
+    )
+    if consent_answer != ConsentAnswer.NOT_ASKED:
+        consent_record(actor=actor, case=case, answer=consent_answer)
+    return case
 
 
 @transaction.atomic

@@ -205,21 +205,3 @@ def test_intake_is_404_for_volunteers_and_coordinators(client, role):
 
     assert client.get(reverse("cases:intake")).status_code == 404
     assert client.get(reverse("cases:resident_search"), {"q": "a"}).status_code == 404
-
-
-def test_intake_service_is_idempotent_per_submission_key(professional):
-    key = uuid.uuid4()
-    resident = ResidentFactory(village=professional.village)
-    kwargs = {
-        "actor": professional,
-        "resident": resident,
-        "intake_channel": "phone",
-        "domains": LifeDomain.objects.filter(code="health"),
-        "request_for_help": "x",
-        "submission_key": key,
-    }
-
-    first = services.intake_register(**kwargs)
-    second = services.intake_register(**kwargs)
-
-    assert first.pk == second.pk

@@ -7,6 +7,12 @@ content: residents, cases and journals are not registered here.
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from base.admin import GuardedAdminMixin, ModelAdmin, TabularInline
 
 from .models import Municipality, ProfessionalProfile, Team, User, Village
 from .roles import user_roles
@@ -17,18 +23,18 @@ admin.site.site_title = _("Wijkteam administration")
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ModelAdmin):
     list_display = ["name", "vog_validity_months"]
 
 
-class VillageInline(admin.TabularInline):
+class VillageInline(TabularInline):
     model = Village
     extra = 0
     fields = ["name", "municipality"]
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ModelAdmin):
     list_display = ["name", "municipality", "volunteers_join_meeting"]
     list_filter = ["municipality"]
     fields = ["municipality", "name", "coordinators", "volunteers_join_meeting"]
@@ -47,13 +53,13 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(ModelAdmin):
     list_display = ["name", "team", "municipality"]
     list_filter = ["team", "municipality"]
 
 
 @admin.register(ProfessionalProfile)
-class ProfessionalProfileAdmin(admin.ModelAdmin):
+class ProfessionalProfileAdmin(ModelAdmin):
     list_display = ["user", "team", "discipline", "parent_organisation"]
     list_filter = ["team", "discipline"]
     readonly_fields = ["user", "team"]
@@ -63,7 +69,7 @@ class ProfessionalProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(GuardedAdminMixin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "roles", "is_active"]
     list_filter = ["is_active", "groups"]
     fieldsets = [
@@ -83,3 +89,20 @@ class UserAdmin(DjangoUserAdmin):
         for user in queryset:
             user_deactivate(actor=request.user, user=user)
         messages.success(request, _("The selected accounts are deactivated."))
+
+
+# Second factors: the admin never shows their secrets. OTP_ADMIN_HIDE_SENSITIVE_DATA (settings)
+# hides the authenticator key and refuses its QR-code pages before looking anything up (so no
+# error page for a device that does not exist); backup codes are not shown at all.
+admin.site.unregister(StaticDevice)
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(StaticDevice)
+class BackupCodesAdmin(GuardedAdminMixin, StaticDeviceAdmin):
+    inlines = []  # the codes themselves are secrets
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(GuardedAdminMixin, TOTPDeviceAdmin):
+    pass

@@ -1,8 +1,14 @@
-"""Form pieces shared by the apps."""
+"""Form pieces shared by the apps, and the form half of the input guard (``base.guard`` is the
+request half): every choice of a record by id is checked to be a database id *before* any query,
+so an id of 2**63 or more, a negative or a non-number is "not a valid choice" on every database
+(SQLite cannot even bind such a number: ``OverflowError``). Project forms declare these fields
+(not Django's own), and model forms derive from :class:`ModelForm`, which makes them for foreign
+keys and many-to-many fields; ``tests/test_input_guard.py`` checks every form of every app."""
 
 from dataclasses import dataclass
 
 from django import forms
+from django.db import models
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
@@ -40,7 +46,86 @@ class QuickSelect(forms.Select):
         )
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+MAX_ID = 2**63 - 1  # the largest id any of our databases stores (a 64-bit signed integer)
+
+
+def _is_integer_key(field: forms.ModelChoiceField) -> bool:
+    """Whether the field chooses by an integer key (an id), the kind a database cannot bind when
+    it is out of range."""
+    if field.queryset is None:
+        return False
+    opts = field.queryset.model._meta
+    key = opts.get_field(field.to_field_name) if field.to_field_name else opts.pk
+    while key.is_relation:  # a one-to-one primary key: the id of the record it extends
+        key = key.target_field
+    return isinstance(key, models.IntegerField | models.AutoField)
+
+
+def _valid_id(value) -> bool:
+    text = str(value).strip()
+    if text.startswith("-"):
+        return False
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's field, with the id checked before the database is asked."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and _is_integer_key(self) and not _valid_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, with every id checked before the database is asked."""
+
+    def _check_values(self, value):
+        if _is_integer_key(self):
+            for item in value if isinstance(value, list | tuple | set | frozenset) else [value]:
+                if not _valid_id(item):
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(item)[:50]}
+                    )
+        return super()._check_values(value)
+
+
+class IdField(forms.IntegerField):
+    """The id of a record, sent as a plain number (a hidden field): 1 up to :data:`MAX_ID`."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+def guarded_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+    """The form field of a model field, with the guarded choice fields for relations."""
+    if isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", ModelChoiceField)
+    elif isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
+    return db_field.formfield(**kwargs)
+
+
+class _GuardedModelFormMetaclass(forms.models.ModelFormMetaclass):
+    """Gives every ``Meta`` the guarded form fields, also a subclass's own ``Meta`` (Django reads
+    ``formfield_callback`` from the class's own ``Meta`` only)."""
+
+    def __new__(mcs, name, bases, attrs):
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(guarded_formfield)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class ModelForm(forms.ModelForm, metaclass=_GuardedModelFormMetaclass):
+    """The base of every model form here: relations become the guarded choice fields."""
+
+
+class PersonChoiceField(ModelChoiceField):
     """A choice of staff member, shown by name (not login name)."""
 
     widget = QuickSelect  # a team's staff is a long list, on many pages

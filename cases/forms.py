@@ -5,7 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User, Village
 from accounts.roles import Role
-from base.forms import DateInput, PersonChoiceField, QuickSelect, VersionField, arm_version
+from base.forms import (
+    DateInput,
+    ModelChoiceField,
+    ModelForm,
+    ModelMultipleChoiceField,
+    PersonChoiceField,
+    QuickSelect,
+    VersionField,
+    arm_version,
+)
 from base.submissions import SubmissionKeyField
 
 from .constants import (
@@ -29,7 +38,7 @@ class CaseCloseForm(forms.Form):
     )
 
 
-class ResidentForm(forms.ModelForm):
+class ResidentForm(ModelForm):
     version = VersionField(required=False)  # editing: the version seen (intake creates, without one)
 
     class Meta:
@@ -55,10 +64,10 @@ class CaseFieldsForm(forms.Form):
     """The fields of a request for help, shared by intake and editing."""
 
     intake_channel = forms.ChoiceField(label=_("Came in through"), choices=IntakeChannel.choices)
-    domains = forms.ModelMultipleChoiceField(
+    domains = ModelMultipleChoiceField(
         label=_("Life domains"), queryset=LifeDomain.objects.all(), widget=forms.CheckboxSelectMultiple
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = ModelMultipleChoiceField(
         label=_("Topics"), queryset=Topic.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
@@ -85,7 +94,7 @@ class IntakeForm(CaseFieldsForm):
         initial=ConsentAnswer.NOT_ASKED,
         widget=forms.RadioSelect,
     )
-    resident = forms.ModelChoiceField(queryset=Resident.objects.none(), required=False, widget=forms.HiddenInput)
+    resident = ModelChoiceField(queryset=Resident.objects.none(), required=False, widget=forms.HiddenInput)
     confirm_new_resident = forms.BooleanField(
         label=_("This is a different person: register a new resident"), required=False
     )
@@ -128,7 +137,7 @@ class ConsentForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("New team"), queryset=Team.objects.all())
+    team = ModelChoiceField(label=_("New team"), queryset=Team.objects.all())
     responsible = PersonChoiceField(
         label=_("Responsible professional in the new team"),
         queryset=User.objects.filter(groups__name=Role.PROFESSIONAL.value, is_active=True).order_by("last_name"),
@@ -157,9 +166,7 @@ class CaseFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
     domain = forms.ChoiceField(label=_("Life domain"), required=False, widget=QuickSelect)
     topic = forms.ChoiceField(label=_("Topic"), required=False, widget=QuickSelect)
-    village = forms.ModelChoiceField(
-        label=_("Village"), queryset=Village.objects.none(), required=False, widget=QuickSelect
-    )
+    village = ModelChoiceField(label=_("Village"), queryset=Village.objects.none(), required=False, widget=QuickSelect)
     responsible = PersonChoiceField(
         label=_("Responsible professional"), queryset=User.objects.none(), required=False, widget=QuickSelect
     )

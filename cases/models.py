@@ -472,6 +472,7 @@ class RetentionRule(models.Model):
     )
     team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("team"))
     is_default = models.BooleanField(_("default of the municipality"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)  # base.updates
 
     class Meta:
         verbose_name = _("retention rule")

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Village
-from base.forms import VersionField, arm_version
+from base.forms import ModelChoiceField, ModelForm, VersionField, arm_version
 from base.submissions import SubmissionKeyField
 from cases.constants import TopicCode
 from cases.models import LifeDomain, Topic
@@ -10,7 +10,7 @@ from cases.models import LifeDomain, Topic
 from .models import Offer, ReferralOutcome
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(ModelForm):
     version = VersionField(required=False)
     submission_key = SubmissionKeyField()  # adding an offer: a repeat records nothing more
 
@@ -35,7 +35,7 @@ class OfferForm(forms.ModelForm):
 
 class OfferSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
-    village = forms.ModelChoiceField(
+    village = ModelChoiceField(
         label=_("Village"), queryset=Village.objects.none(), required=False, empty_label=_("All")
     )
     topic = forms.ChoiceField(label=_("Topic"), required=False, choices=[("", _("All")), *TopicCode.choices])
@@ -48,7 +48,7 @@ class OfferSearchForm(forms.Form):
 
 class ReferralForm(forms.Form):
     submission_key = SubmissionKeyField()  # base.submissions: a repeat records nothing more
-    offer = forms.ModelChoiceField(label=_("Refer to"), queryset=Offer.objects.none())
+    offer = ModelChoiceField(label=_("Refer to"), queryset=Offer.objects.none())
 
     def __init__(self, *args, offers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +63,7 @@ class ReferralOutcomeForm(forms.Form):
 
 class SignalForm(forms.Form):
     submission_key = SubmissionKeyField()  # base.submissions: a repeat records nothing more
-    village = forms.ModelChoiceField(label=_("Village"), queryset=Village.objects.none())
+    village = ModelChoiceField(label=_("Village"), queryset=Village.objects.none())
     theme = forms.CharField(label=_("Theme"), max_length=200)
     description = forms.CharField(
         label=_("What is going on in the village?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000

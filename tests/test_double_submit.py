@@ -40,6 +40,8 @@ from tests.factories import (
 )
 from volunteers.models import Absence, Equipment, Location, RosterSlot, Shift, VolunteerStaff, WellbeingCheckIn
 
+pytestmark = pytest.mark.both_databases  # and on SQLite: scripts/run-tests
+
 
 @dataclass
 class CreateForm:

@@ -21,6 +21,8 @@ from tests.factories import PASSWORD, CaseFactory, make_coordinator, make_profes
 from volunteers import services as volunteer_services
 from volunteers.models import VolunteerStaff
 
+pytestmark = pytest.mark.both_databases  # and on SQLite: scripts/run-tests
+
 
 @dataclass
 class Editable:
@@ -219,3 +221,152 @@ def test_taking_theirs_shows_the_saved_version(client, record):
 
     assert escape("Tekst van de ander") in fresh
     assert _version(fresh) != seen
+
+
+# --- the same in the admin (base.admin.VersionedAdminForm) -------------------------------------
+
+
+@dataclass
+class AdminEditable:
+    url: str
+    data: Callable[[str], dict]  # the typed text -> the whole admin form (without the version)
+    version_field: str  # the version's name on the page (an inline row has a prefix)
+    saved: Callable[[], str]
+
+
+def _retention_rule():
+    from cases.models import RetentionRule
+
+    rule = RetentionRule.objects.create(
+        municipality=CaseFactory().team.municipality, legal_basis="Wmo", years=15, is_default=True
+    )
+    return AdminEditable(
+        reverse("admin:cases_retentionrule_change", args=[rule.pk]),
+        lambda text: {"municipality": rule.municipality_id, "legal_basis": text, "years": "15", "is_default": "on"},
+        "version",
+        lambda: RetentionRule.objects.get(pk=rule.pk).legal_basis,
+    )
+
+
+def _allowance_arrangement():
+    from volunteers.models import AllowanceArrangement
+
+    arrangement = AllowanceArrangement.objects.create(
+        municipality=CaseFactory().team.municipality, name="Per uur", kind="per_hour", amount="3.00"
+    )
+    return AdminEditable(
+        reverse("admin:volunteers_allowancearrangement_change", args=[arrangement.pk]),
+        lambda text: {"municipality": arrangement.municipality_id, "name": text, "kind": "per_hour", "amount": "3.00"},
+        "version",
+        lambda: AllowanceArrangement.objects.get(pk=arrangement.pk).name,
+    )
+
+
+def _roster_slot():
+    import datetime
+
+    from volunteers.models import Location, RosterSlot
+
+    location = Location.objects.create(team=CaseFactory().team, name="Dorpshuis", address="Plein 1")
+    slot = RosterSlot.objects.create(
+        location=location, weekday=0, start_time=datetime.time(10), end_time=datetime.time(12)
+    )
+
+    def data(text):  # the slot's times are the "text" here: the other administrator moves the hour
+        hour = {"Tekst van de ander": "13:00", "Mijn eigen tekst": "14:00"}[text]
+        return {
+            "team": location.team_id,
+            "name": "Dorpshuis",
+            "address": "Plein 1",
+            "slots-TOTAL_FORMS": "1",
+            "slots-INITIAL_FORMS": "1",
+            "slots-0-id": slot.pk,
+            "slots-0-location": location.pk,
+            "slots-0-weekday": "0",
+            "slots-0-start_time": "10:00",
+            "slots-0-end_time": hour,
+            "slots-0-volunteers_needed": "1",
+            "slots-0-valid_from": slot.valid_from.isoformat(),
+        }
+
+    return AdminEditable(
+        reverse("admin:volunteers_location_change", args=[location.pk]),
+        data,
+        "slots-0-version",
+        lambda: {"13:00": "Tekst van de ander", "14:00": "Mijn eigen tekst"}.get(
+            f"{RosterSlot.objects.get(pk=slot.pk).end_time:%H:%M}", "?"
+        ),
+    )
+
+
+ADMIN_EDITABLE = {
+    "retention rule": _retention_rule,
+    "allowance arrangement": _allowance_arrangement,
+    "roster slot": _roster_slot,
+}
+
+
+def _admin_version(page: str, name: str) -> str:
+    return re.search(rf'name="{re.escape(name)}" value="(\d+)"', page).group(1)
+
+
+@pytest.mark.parametrize("record", list(ADMIN_EDITABLE))
+def test_two_administrators_saving_at_once_meet_the_conflict_in_the_admin(client, record):
+    from django.test import Client
+
+    from tests.factories import make_administrator
+
+    edit = ADMIN_EDITABLE[record]()
+    client.login(username=make_administrator().username, password=PASSWORD)
+    other = Client()
+    other.login(username=make_administrator().username, password=PASSWORD)
+    seen = _admin_version(client.get(edit.url).content.decode(), edit.version_field)
+    theirs_seen = _admin_version(other.get(edit.url).content.decode(), edit.version_field)
+    assert other.post(edit.url, {**edit.data("Tekst van de ander"), edit.version_field: theirs_seen}).status_code == 302
+
+    conflict = client.post(edit.url, {**edit.data("Mijn eigen tekst"), edit.version_field: seen})
+
+    page = conflict.content.decode()
+    assert conflict.status_code == 200
+    assert "Iemand anders heeft dit opgeslagen terwijl u aan het bewerken was" in page  # on the form
+    if record != "roster slot":  # field by field: theirs beside what was typed (a time for the slot)
+        assert escape("Tekst van de ander") in page.split('class="errornote"')[1]
+    assert edit.saved() == "Tekst van de ander"  # nothing overwritten
+    again = client.post(
+        edit.url, {**edit.data("Mijn eigen tekst"), edit.version_field: _admin_version(page, edit.version_field)}
+    )
+    assert again.status_code == 302, again.content.decode()[:3000]
+    assert edit.saved() == "Mijn eigen tekst"
+
+
+def test_two_coordinators_swapping_one_shift_at_once_never_silently_overwrite(client):
+    import datetime
+
+    from tests.factories import make_volunteer
+    from volunteers.models import Location, RosterSlot, Shift
+
+    case = CaseFactory(with_volunteer=True)
+    coordinator = make_coordinator(case.team)
+    first, second = make_volunteer(case.team), make_volunteer(case.team)
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    location = Location.objects.create(team=case.team, name="Dorpshuis")
+    slot = RosterSlot.objects.create(
+        location=location,
+        weekday=day.weekday(),
+        start_time=datetime.time(10),
+        end_time=datetime.time(12),
+        valid_from=day - datetime.timedelta(days=30),
+    )
+    shift = volunteer_services.shift_assign(actor=coordinator, slot=slot, date=day, person=case.volunteer)
+    client.login(username=coordinator.username, password=PASSWORD)
+    url = reverse("coordination:shift_swap", args=[shift.pk])
+
+    client.post(url, {"person": first.pk, "version": shift.version})
+    answer = client.post(
+        url, {"person": second.pk, "version": shift.version}, follow=True
+    )  # the same page, seen before
+
+    assert Shift.objects.get(pk=shift.pk).person == first  # the first swap holds
+    assert escape(first.display_name) in answer.content.decode()  # the message says who is on duty now
+    client.post(url, {"person": second.pk, "version": Shift.objects.get(pk=shift.pk).version})
+    assert Shift.objects.get(pk=shift.pk).person == second  # after reading it, the swap goes through

@@ -3,26 +3,28 @@ arrangements and the yearly tax-free allowance limits (data, not code)."""
 
 from django.contrib import admin
 
+from base.admin import ModelAdmin, TabularInline
+
 from .models import AllowanceArrangement, AllowanceLimit, Location, RosterSlot
 
 
-class RosterSlotInline(admin.TabularInline):
+class RosterSlotInline(TabularInline):
     model = RosterSlot
     extra = 0
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(ModelAdmin):
     list_display = ["name", "team", "address"]
     list_filter = ["team"]
     inlines = [RosterSlotInline]
 
 
 @admin.register(AllowanceArrangement)
-class AllowanceArrangementAdmin(admin.ModelAdmin):
+class AllowanceArrangementAdmin(ModelAdmin):
     list_display = ["name", "kind", "amount", "municipality"]
 
 
 @admin.register(AllowanceLimit)
-class AllowanceLimitAdmin(admin.ModelAdmin):
+class AllowanceLimitAdmin(ModelAdmin):
     list_display = ["year", "max_per_hour", "max_per_month", "max_per_year"]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, Village
-from base.forms import DateInput, PersonChoiceField, VersionField, arm_version
+from base.forms import DateInput, IdField, ModelForm, PersonChoiceField, VersionField, arm_version
 from base.submissions import SubmissionKeyField
 from cases.constants import VisitActivity, VisitCompany
 from cases.models import DeclineReason, InterestAnswer
@@ -89,7 +89,7 @@ class AlarmForm(forms.Form):
 # --- the coordinator's forms -----------------------------------------------------------------
 
 
-class VolunteerProfileForm(forms.ModelForm):
+class VolunteerProfileForm(ModelForm):
     """The profile a coordinator keeps (R14): village, expertise, hours, supervision, loans,
     allowance and the onboarding checklist."""
 
@@ -182,7 +182,7 @@ class AbsenceForm(forms.Form):
 
 
 class ShiftAssignForm(forms.Form):
-    slot = forms.IntegerField(widget=forms.HiddenInput)
+    slot = IdField()
     date = forms.DateField(widget=forms.HiddenInput)
     person = PersonChoiceField(label=_("Who"), queryset=None)
 

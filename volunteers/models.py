@@ -38,6 +38,7 @@ class AllowanceArrangement(models.Model):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=AllowanceKind.choices)
     amount = models.DecimalField(_("amount (EUR)"), max_digits=8, decimal_places=2, default=0)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)  # base.updates
 
     class Meta:
         verbose_name = _("allowance arrangement")
@@ -222,6 +223,7 @@ class RosterSlot(models.Model):
     volunteers_needed = models.PositiveSmallIntegerField(_("volunteer staff needed"), default=1)
     valid_from = models.DateField(_("from date"), default=datetime.date.today)
     valid_until = models.DateField(_("until date"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)  # base.updates
 
     class Meta:
         verbose_name = _("walk-in hour")
@@ -264,6 +266,7 @@ class Shift(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("person")
     )
     role = models.CharField(_("role"), max_length=20, choices=ShiftRole.choices)
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)  # base.updates
 
     class Meta:
         verbose_name = _("shift")

@@ -16,7 +16,7 @@ from accounts.models import Team, User
 from accounts.roles import Role
 from accounts.services import role_grant
 from base.audit import acting_as
-from base.updates import model_update
+from base.updates import ConcurrentEditError, model_update
 from cases.constants import MembershipRole
 from cases.models import CaseMembership
 from cases.permissions import sync_user_case_permissions
@@ -202,12 +202,11 @@ def is_absent(person: User, day: datetime.date) -> bool:
     return Absence.objects.filter(person=person, start_date__lte=day, end_date__gte=day).exists()
 
 
-@transaction.atomic
-def shift_assign(*, actor: User, slot: RosterSlot, date: datetime.date, person: User) -> Shift:
-    """Put someone on duty at a walk-in hour. Refused on a day the slot does not run, during the
-    person's absence, or for someone who is not staff of the slot's team."""
+def _duty_role(slot: RosterSlot, date: datetime.date, person: User) -> str:
+    """Whether ``person`` may be on duty at ``slot`` on ``date``, and in which role. Refused on a
+    day the slot does not run, during the person's absence, or for someone who is not staff of
+    the slot's team."""
     team = slot.location.team
-    _require_coordinator(actor, team)
     if not slot.runs_on(date):
         raise ValidationError(_("This walk-in hour does not take place on that date."))
     if is_absent(person, date):
@@ -215,13 +214,24 @@ def shift_assign(*, actor: User, slot: RosterSlot, date: datetime.date, person: 
     if not policies.is_staff_of(person, team):
         raise ValidationError(_("Only staff of this team can be on duty here."))
     on_team = VolunteerStaff.objects.filter(user=person, team=team, ended_on__isnull=True).exists()
-    role = ShiftRole.VOLUNTEER if on_team else ShiftRole.PROFESSIONAL
+    return ShiftRole.VOLUNTEER if on_team else ShiftRole.PROFESSIONAL
+
+
+def _already_on_duty(person: User) -> ValidationError:
+    return ValidationError(_("%(name)s is already on duty then.") % {"name": person.display_name})
+
+
+@transaction.atomic
+def shift_assign(*, actor: User, slot: RosterSlot, date: datetime.date, person: User) -> Shift:
+    """Put someone on duty at a walk-in hour (see :func:`_duty_role` for when not)."""
+    _require_coordinator(actor, slot.location.team)
+    role = _duty_role(slot, date, person)
     with acting_as(actor):
         try:
             with transaction.atomic():
                 return Shift.objects.create(slot=slot, date=date, person=person, role=role)
         except IntegrityError as error:
-            raise ValidationError(_("%(name)s is already on duty then.") % {"name": person.display_name}) from error
+            raise _already_on_duty(person) from error
 
 
 @transaction.atomic
@@ -232,12 +242,32 @@ def shift_remove(*, actor: User, shift: Shift) -> None:
 
 
 @transaction.atomic
-def shift_swap(*, actor: User, shift: Shift, person: User) -> Shift:
-    """Hand a shift to someone else (a swap): the same checks as assigning."""
+def shift_swap(*, actor: User, shift: Shift, person: User, expected_version: int) -> Shift:
+    """Hand a shift to someone else (a swap), from the version of the shift the coordinator saw:
+    when another coordinator swapped or removed it meanwhile, nothing changes
+    (``ConcurrentEditError`` with the shift as it is now). The same checks as assigning."""
     _require_coordinator(actor, shift.slot.location.team)
-    slot, date = shift.slot, shift.date
-    shift_remove(actor=actor, shift=shift)
-    return shift_assign(actor=actor, slot=slot, date=date, person=person)
+    current = Shift.objects.select_for_update().select_related("slot__location__team", "person").filter(pk=shift.pk)
+    shift = current.first()
+    if shift is None:
+        raise ConcurrentEditError(_("Someone else removed this shift in the meantime."))
+    if shift.version != expected_version:
+        raise ConcurrentEditError(
+            _("Someone else changed this shift in the meantime: %(name)s is on duty now.")
+            % {"name": shift.person.display_name},
+            current=shift,
+        )
+    role = _duty_role(shift.slot, shift.date, person)
+    if Shift.objects.filter(slot=shift.slot, date=shift.date, person=person).exclude(pk=shift.pk).exists():
+        raise _already_on_duty(person)
+    with acting_as(actor):
+        shift, _changed = model_update(
+            instance=shift,
+            fields=["person", "role"],
+            data={"person": person, "role": role},
+            expected_version=shift.version,
+        )
+        return shift
 
 
 @transaction.atomic

@@ -328,8 +328,13 @@ def shift_swap(request, shift_pk: int):
         messages.error(request, _("Choose who takes over the shift."))
     else:
         try:
-            services.shift_swap(actor=request.user, shift=shift, person=person)
-        except ValidationError as error:
+            services.shift_swap(
+                actor=request.user,
+                shift=shift,
+                person=person,
+                expected_version=parse_id(request.POST.get("version")) or 0,
+            )
+        except ValidationError as error:  # also ConcurrentEditError: the message says who is on duty now
             messages.error(request, _errors(error))
         else:
             messages.success(request, _("%(name)s takes over the shift.") % {"name": person.display_name})

@@ -67,9 +67,9 @@ def meeting_agenda_for_team(*, meeting: Meeting) -> list[int]:
 
 def decided_item(*, meeting: Meeting, case: Case) -> AgendaItem:
     """An agenda item with the team's decision on it (the answer to deciding it, also to a repeat)."""
-    decision = MeetingDecision.objects.select_related(
-        "responsible", "volunteer", "case__resident__village"
-    ).get(meeting=meeting, case=case)
+    decision = MeetingDecision.objects.select_related("responsible", "volunteer", "case__resident__village").get(
+        meeting=meeting, case=case
+    )
     return AgendaItem(case=decision.case, reasons=decision.reasons, decision=decision)
 
 

@@ -144,6 +144,7 @@ def agreement_complete(*, actor: User, agreement: Agreement) -> Agreement:
     case = agreement.case
     if not (can(actor, CaseAction.CHANGE_FILE, case) or agreement.assignee_id == actor.pk):
         raise PermissionDenied(_("You may not do this on this case."))
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)  # two ticks at once: done once
     if agreement.done_at is not None:
         return agreement
     with acting_as(actor):

@@ -6,7 +6,6 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from cases import services
 from cases.constants import CaseStatus, ConsentAnswer
 from cases.models import Case, LifeDomain, Resident
 from tests.factories import PASSWORD, CaseFactory, ResidentFactory, VillageFactory, make_professional, make_volunteer

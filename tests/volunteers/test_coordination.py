@@ -190,7 +190,7 @@ def test_roster_shows_conflicts_understaffing_and_swaps(team):
     assert cell.no_professional
 
     other = make_volunteer(team["team"])
-    swapped = services.shift_swap(actor=team["coordinator"], shift=shift, person=other)
+    swapped = services.shift_swap(actor=team["coordinator"], shift=shift, person=other, expected_version=shift.version)
 
     assert swapped.person == other
     assert not Shift.objects.filter(person=team["volunteer"]).exists()
@@ -341,7 +341,7 @@ def test_swap_over_http_hands_the_shift_over(client, team):
     colleague = make_volunteer(team["team"])
     _login(client, team["coordinator"])
 
-    client.post(reverse("coordination:shift_swap", args=[shift.pk]), {"person": colleague.pk})
+    client.post(reverse("coordination:shift_swap", args=[shift.pk]), {"person": colleague.pk, "version": shift.version})
 
     assert list(Shift.objects.values_list("person", flat=True)) == [colleague.pk]
 

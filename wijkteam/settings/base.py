@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wijkteam.middleware.SessionIdleRefreshMiddleware",
     "wijkteam.middleware.ExplicitLanguageMiddleware",
+    "base.guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -78,11 +79,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "base.network.AuditlogMiddleware",
     "wijkteam.middleware.NoStoreMiddleware",
     "wijkteam.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Request size (the input guard, base.guard, refuses hostile values within these): at most this
+# many fields and this many bytes of form data per request; a larger request is refused (400).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB
 
 ROOT_URLCONF = "wijkteam.urls"
 WSGI_APPLICATION = "wijkteam.wsgi.application"
@@ -147,10 +153,17 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Failed logins (django-axes): lock a login name from an address after 5 failures, for 15 minutes.
+# The client's address (base.network): the number of reverse proxies in front of the app that
+# append to X-Forwarded-For (docs/deploy.md: 1 for the nginx there); 0 ignores the header.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+
+# Failed logins (django-axes): lock a login name *from one client address* after 5 failures,
+# for 15 minutes. Nobody can lock someone else out from another address, and a lockout ends on
+# its own (no growing cool-off); the administrator can lift it earlier (docs/security.md).
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "base.network.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
@@ -158,6 +171,7 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
 # Multi-factor authentication (django-otp): every account must verify a TOTP or backup code
 # after the password before any page (BIO2 5.17.01); see wijkteam.middleware.MFARequiredMiddleware.
 OTP_TOTP_ISSUER = "Wijkteam"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a key, QR code or backup code
 
 # Sessions expire after inactivity (minutes). Requests renew the expiry at most every tenth of
 # the idle timeout, and at most once a minute (wijkteam.middleware.SessionIdleRefreshMiddleware),

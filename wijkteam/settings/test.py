@@ -13,6 +13,11 @@ from .base import *  # noqa: F403
 
 SCALE_DATA_ALLOWED = True
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES["default"]["NAME"] != ":memory:":
+    # A test database in a file, as `make run` has: a live server's threads then each open their
+    # own connection (real parallel requests) instead of sharing one in-memory database.
+    DATABASES["default"]["TEST"] = {"NAME": DATABASES["default"]["NAME"] + ".test"}
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
 
 # Serve static files from the app folders (no collectstatic before tests), as in development.

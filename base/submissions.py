@@ -45,7 +45,7 @@ def record_once(request, key: uuid.UUID | None, record: Callable[[], str]) -> st
     return that URL — the first send's, for a repeat. Without a key (an old form) it just runs."""
     if key is None:
         return record()
-    earlier = earlier_answer(request, key)
+    earlier = _earlier_answer(request, key)
     if earlier is not None:
         return earlier
     try:
@@ -54,7 +54,7 @@ def record_once(request, key: uuid.UUID | None, record: Callable[[], str]) -> st
             url = record()
             Submission.objects.filter(user=request.user, key=key).update(answer_url=url)
     except IntegrityError:
-        earlier = earlier_answer(request, key)
+        earlier = _earlier_answer(request, key)
         if earlier is None:  # not a twin: another constraint failed
             raise
         return earlier
@@ -66,10 +66,8 @@ def submit_once(request, key: uuid.UUID | None, record: Callable[[], str]) -> Ht
     return HttpResponseRedirect(record_once(request, key, record))
 
 
-def earlier_answer(request, key: uuid.UUID | None) -> str | None:
-    """Where the first send with this key (by this person) was answered, if it was. A view asks
-    this first when the form's own checks would answer a repeat differently (the intake's check
-    for duplicates finds the resident the first send made)."""
+def _earlier_answer(request, key: uuid.UUID | None) -> str | None:
+    """Where the first send with this key (by this person) was answered, if it was."""
     if key is None:
         return None
     found = Submission.objects.filter(user=request.user, key=key).values_list("answer_url", flat=True).first()

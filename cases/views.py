@@ -7,7 +7,7 @@ coordinators get 404 on every page here (``professional_required``).
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from accounts.facts import professional_team_ids
 from accounts.models import Team, User, Village
 from base.forms import conflict_rows, posted
 from base.policy import parse_id
-from base.submissions import earlier_answer, posted_key, record_once, submit_once
+from base.submissions import posted_key, record_once, submit_once
 from base.updates import ConcurrentEditError
 
 from . import selectors, services
@@ -111,21 +111,8 @@ def intake(request):
     resident_form = ResidentForm(posted(request), prefix="resident")
     duplicates = []
     if request.method == "POST" and form.is_valid():
-        earlier = earlier_answer(request, form.cleaned_data["submission_key"])
-        if earlier is not None:  # a repeat: the duplicate check would now find the first one's resident
-            return HttpResponseRedirect(earlier)
         chosen = form.cleaned_data["resident"]
-        new_resident_ok = chosen is not None or resident_form.is_valid()
-        if chosen is None and new_resident_ok and not form.cleaned_data["confirm_new_resident"]:
-            duplicates = selectors.resident_duplicates(
-                user=request.user,
-                first_name=resident_form.cleaned_data["first_name"],
-                last_name=resident_form.cleaned_data["last_name"],
-                date_of_birth=resident_form.cleaned_data["date_of_birth"],
-                postcode=resident_form.cleaned_data["postcode"],
-                house_number=resident_form.cleaned_data["house_number"],
-            )
-        if new_resident_ok and not duplicates:
+        if chosen is not None or resident_form.is_valid():
             data = form.cleaned_data
 
             def record() -> str:
@@ -142,6 +129,7 @@ def intake(request):
                     request_for_help=data["request_for_help"],
                     volunteer_summary=data["volunteer_summary"],
                     consent_answer=data["consent_answer"],
+                    check_duplicates=not data["confirm_new_resident"],
                 )
                 messages.success(
                     request, _("The request for help is registered as case %(ref)s.") % {"ref": case.reference}
@@ -150,6 +138,8 @@ def intake(request):
 
             try:  # a double submit or a retry answers with the first one's case (base.submissions)
                 return submit_once(request, data["submission_key"], record)
+            except services.PossibleDuplicates as found:  # choose one of them, or confirm a new person
+                duplicates = found.residents
             except ValidationError as error:
                 form.add_error(None, error)
     elif request.method == "POST" and form.cleaned_data.get("resident"):

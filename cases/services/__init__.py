@@ -33,6 +33,7 @@ from .entries import (
 from .intake import (
     CASE_EDITABLE_FIELDS,
     RESIDENT_FIELDS,
+    PossibleDuplicates,
     case_open,
     case_update,
     intake_register,
@@ -66,6 +67,7 @@ __all__ = [
     "RESIDENT_FIELDS",
     "VISIT_CORRECTION_WINDOW",
     "ConcurrentEditError",
+    "PossibleDuplicates",
     "agreement_add",
     "agreement_complete",
     "alarm_raise",

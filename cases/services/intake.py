@@ -9,13 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Municipality, User
 from base.audit import acting_as
 from base.updates import model_update
 
 from ..constants import ConsentAnswer, Urgency
 from ..models import Case, LifeDomain, Resident, Topic, VolunteerConsent
 from ..permissions import CaseAction, sync_case_permissions
+from ..selectors.residents import resident_duplicates
 from ._common import locked, require, require_professional
 from .people import consent_record
 
@@ -83,6 +84,28 @@ def case_open(
         return case
 
 
+class PossibleDuplicates(ValidationError):
+    """The new resident is likely registered already (``residents``: who)."""
+
+    def __init__(self, residents: list[Resident]) -> None:
+        super().__init__(_("This resident may already be registered."))
+        self.residents = residents
+
+
+def _require_no_duplicates(actor: User, fields: dict) -> None:
+    village = fields["village"]
+    Municipality.objects.select_for_update().filter(pk=village.municipality_id).first()  # one at a time
+    found = resident_duplicates(
+        user=actor,
+        **{name: fields.get(name) or ("" if name != "date_of_birth" else None) for name in DUPLICATE_FIELDS},
+    )
+    if found:
+        raise PossibleDuplicates(found)
+
+
+DUPLICATE_FIELDS = ("first_name", "last_name", "date_of_birth", "postcode", "house_number")
+
+
 @transaction.atomic
 def intake_register(
     *,
@@ -96,14 +119,22 @@ def intake_register(
     urgency: str = Urgency.NORMAL,
     volunteer_summary: str = "",
     consent_answer: str = ConsentAnswer.NOT_ASKED,
+    check_duplicates: bool = False,
 ) -> Case:
     """Register a request for help for an existing or a new resident, with the consent answer.
-    (A double submit of the intake form records once: the view sends it through
+
+    With ``check_duplicates`` a new resident who is likely already registered is not made:
+    :class:`PossibleDuplicates` names them, so the professional can choose one or confirm a new
+    person. The check and the registration hold the municipality's row, so two professionals
+    registering the same person at the same moment make one resident, and the second is shown
+    the first's. (A double submit of the intake form records once: the view sends it through
     ``base.submissions``.)"""
     require_professional(actor)
     if (resident is None) == (resident_fields is None):
         raise TypeError("Give either an existing resident or the fields of a new one.")
     if resident is None:
+        if check_duplicates:
+            _require_no_duplicates(actor, resident_fields)
         resident = resident_create(actor=actor, **resident_fields)
     case = case_open(
         actor=actor,

@@ -70,10 +70,10 @@ def meeting_decide(
     )
     if volunteer is not None and not already_on_case and not eligible_volunteers(case).filter(user=volunteer).exists():
         raise ValidationError({"volunteer": _("Choose one of the suggested volunteer staff.")})
+    case = locked(case)  # two professionals deciding at once: the second waits, then finds the first's decision
     if MeetingDecision.objects.filter(meeting=meeting, case=case).exists():
         raise ValidationError(_("The team already decided on this case in this meeting."))
     with acting_as(actor):
-        case = locked(case)
         if case.status == CaseStatus.NEW:
             move(case, CaseStatus.IN_TRIAGE)
             case.save()

@@ -5,12 +5,14 @@ so an id of 2**63 or more, a negative or a non-number is "not a valid choice" on
 (not Django's own), and model forms derive from :class:`ModelForm`, which makes them for foreign
 keys and many-to-many fields; ``tests/test_input_guard.py`` checks every form of every app."""
 
+import datetime
 from dataclasses import dataclass
 
 from django import forms
 from django.db import models
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 
 class DateInput(forms.DateInput):
@@ -63,9 +65,7 @@ def _is_integer_key(field: forms.ModelChoiceField) -> bool:
 
 def _valid_id(value) -> bool:
     text = str(value).strip()
-    if text.startswith("-"):
-        return False
-    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+    return text.isascii() and text.isdigit() and len(text) <= 19 and 0 < int(text) <= MAX_ID
 
 
 class ModelChoiceField(forms.ModelChoiceField):
@@ -101,9 +101,41 @@ class IdField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)  # dates a person means
+
+
+def check_date_range(value: datetime.date | datetime.datetime | None) -> None:
+    """Dates outside 1900–2199 are typing errors (or probes), and dates near year 1 or 9999 make
+    date arithmetic overflow (a VOG's end date, a roster's next week)."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise forms.ValidationError(_("Enter a date between 1900 and 2199."), code="date_out_of_range")
+
+
+def parse_day(value: str | None) -> datetime.date | None:
+    """A date from a query parameter (ISO), within the same range, or None."""
+    try:
+        day = datetime.date.fromisoformat(str(value or "")[:10])
+    except ValueError:
+        return None
+    return day if EARLIEST <= day <= LATEST else None
+
+
+class DateField(forms.DateField):
+    default_validators = [check_date_range]
+
+
+class DateTimeField(forms.DateTimeField):
+    default_validators = [check_date_range]
+
+
 def guarded_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
-    """The form field of a model field, with the guarded choice fields for relations."""
-    if isinstance(db_field, models.ForeignKey):
+    """The form field of a model field, with the guarded choice and date fields."""
+    if isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("form_class", DateTimeField)
+    elif isinstance(db_field, models.DateField):
+        kwargs.setdefault("form_class", DateField)
+    elif isinstance(db_field, models.ForeignKey):
         kwargs.setdefault("form_class", ModelChoiceField)
     elif isinstance(db_field, models.ManyToManyField):
         kwargs.setdefault("form_class", ModelMultipleChoiceField)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team, User, Village
 from accounts.roles import Role
 from base.forms import (
+    DateField,
     DateInput,
     ModelChoiceField,
     ModelForm,
@@ -123,7 +124,7 @@ class AgreementForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AgreementKind.choices)
     description = forms.CharField(label=_("What"), max_length=500)
     assignee = PersonChoiceField(label=_("Who"), queryset=User.objects.none())
-    due_on = forms.DateField(label=_("By when"), required=False, widget=DateInput())
+    due_on = DateField(label=_("By when"), required=False, widget=DateInput())
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)

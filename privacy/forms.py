@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from base.forms import DateInput
+from base.forms import DateField, DateInput
 
 from .selectors import record_type_choices
 
@@ -18,8 +18,8 @@ class AccessLogFilterForm(forms.Form):
         empty_value=None,
         choices=[("", _("All")), (0, _("created")), (1, _("changed")), (2, _("deleted")), (3, _("read"))],
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    date_from = DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = DateField(label=_("Until"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from base.admin import GuardedAdminMixin
-from base.forms import MAX_ID, ModelChoiceField, ModelMultipleChoiceField
+from base.forms import MAX_ID, ModelChoiceField, ModelMultipleChoiceField, check_date_range
 from base.guard import MAX_FORMSET_FORMS, MAX_QUERY_VALUE
 from cases.forms import CaseFieldsForm
 from cases.models import LifeDomain
@@ -67,6 +67,27 @@ def test_every_number_field_stays_within_what_a_database_stores():
     assert unbounded == []
 
 
+def test_every_date_field_keeps_to_the_dates_a_person_means():
+    unguarded = [
+        f"{cls.__module__}.{cls.__name__}.{name}"
+        for cls in _project_forms()
+        for name, field in cls.base_fields.items()
+        if isinstance(field, forms.DateField | forms.DateTimeField) and check_date_range not in field.validators
+    ]
+    assert unguarded == []
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1899-12-31", "2200-01-01"])
+def test_a_date_out_of_range_is_refused_with_a_message(value):
+    from accounts.models import User
+    from volunteers.forms import AbsenceForm
+
+    absence = AbsenceForm({"person": "", "start_date": value, "end_date": value}, people=User.objects.none())
+
+    assert not absence.is_valid()
+    assert "1900" in " ".join(absence.errors["start_date"])
+
+
 def test_every_admin_page_is_built_from_the_guarded_admin():
     unguarded = []
     for model, model_admin in admin.site._registry.items():
@@ -86,7 +107,7 @@ def _admin_request():
     return request
 
 
-OUT_OF_RANGE = [str(2**63), str(2**64), str(2**70), "9" * 40, "-1", "0", "1.5", "1e400", "x", " 1 2"]
+OUT_OF_RANGE = [str(2**63), str(2**64), str(2**70), "9" * 40, "9" * 5000, "-1", "0", "1.5", "1e400", "x", " 1 2"]
 
 
 @pytest.mark.parametrize("value", OUT_OF_RANGE)

@@ -7,7 +7,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, Village
-from base.forms import DateInput, IdField, ModelForm, PersonChoiceField, VersionField, arm_version
+from base.forms import (
+    DateField,
+    DateInput,
+    DateTimeField,
+    IdField,
+    ModelForm,
+    PersonChoiceField,
+    VersionField,
+    arm_version,
+)
 from base.submissions import SubmissionKeyField
 from cases.constants import VisitActivity, VisitCompany
 from cases.models import DeclineReason, InterestAnswer
@@ -16,7 +25,7 @@ from .models import AllowanceArrangement, EquipmentKind, VolunteerStaff
 
 
 class HomeVisitForm(forms.Form):
-    visited_on = forms.DateField(
+    visited_on = DateField(
         label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     start_time = forms.TimeField(
@@ -43,7 +52,7 @@ class HomeVisitForm(forms.Form):
         max_length=2000,
         required=False,
     )
-    follow_up_on = forms.DateTimeField(
+    follow_up_on = DateTimeField(
         label=_("Follow-up appointment"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -143,12 +152,12 @@ class EquipmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=EquipmentKind.choices)
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     identifier = forms.CharField(label=_("Number or serial"), max_length=100, required=False)
-    issued_on = forms.DateField(label=_("Issued on"), initial=timezone.localdate, widget=DateInput())
+    issued_on = DateField(label=_("Issued on"), initial=timezone.localdate, widget=DateInput())
 
 
 class CheckInForm(forms.Form):
     submission_key = SubmissionKeyField()  # base.submissions: a repeat records nothing more
-    held_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
+    held_on = DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
     how_are_you = forms.CharField(
         label=_("How are you doing?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, required=False
     )
@@ -161,13 +170,13 @@ class CheckInForm(forms.Form):
     )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False)
     follow_up = forms.CharField(label=_("Follow-up"), max_length=500, required=False)
-    follow_up_on = forms.DateField(label=_("Follow-up by"), required=False, widget=DateInput())
+    follow_up_on = DateField(label=_("Follow-up by"), required=False, widget=DateInput())
 
 
 class AbsenceForm(forms.Form):
     person = PersonChoiceField(label=_("Who"), queryset=None)
-    start_date = forms.DateField(label=_("From"), widget=DateInput())
-    end_date = forms.DateField(label=_("Until"), widget=DateInput())
+    start_date = DateField(label=_("From"), widget=DateInput())
+    end_date = DateField(label=_("Until"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     def __init__(self, *args, people=None, **kwargs):
@@ -183,7 +192,7 @@ class AbsenceForm(forms.Form):
 
 class ShiftAssignForm(forms.Form):
     slot = IdField()
-    date = forms.DateField(widget=forms.HiddenInput)
+    date = DateField(widget=forms.HiddenInput)
     person = PersonChoiceField(label=_("Who"), queryset=None)
 
     def __init__(self, *args, people=None, **kwargs):

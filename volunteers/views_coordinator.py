@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import coordinator_required
-from base.forms import conflict_rows, posted
+from base.forms import conflict_rows, parse_day, posted
 from base.policy import parse_id
 from base.submissions import posted_key, submit_once
 from base.updates import ConcurrentEditError
@@ -182,10 +182,7 @@ def offboard(request, pk: int):
 
 
 def _parse_day(value: str | None) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    return parse_day(value) or timezone.localdate()  # the guard's range: no overflow a week on
 
 
 @coordinator_required

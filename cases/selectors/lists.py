@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from base.policy import parse_id
 
 from ..constants import CaseStatus, MembershipRole
 from ..models import Case, CaseMembership, Resident
@@ -88,8 +89,10 @@ def team_case_list(
 def _after_cursor(cases: QuerySet[Case], field: str, cursor: str) -> QuerySet[Case]:
     try:
         raw_value, raw_pk = cursor.rsplit("|", 1)
-        value, pk = datetime.datetime.fromisoformat(raw_value), int(raw_pk)
+        value, pk = datetime.datetime.fromisoformat(raw_value), parse_id(raw_pk)
     except ValueError:
+        pk = None
+    if pk is None:
         return cases  # a broken cursor shows the first page, never an error
     name = field.lstrip("-")
     if field.startswith("-"):

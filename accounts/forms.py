@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +11,14 @@ class TokenForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
         help_text=_("The 6 digits from your authenticator app, or one of your backup codes."),
     )
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the login name's length checked: Django sets ``max_length``
+    after the field is built, so without this a name of thousands of characters reached the
+    authentication and the lockout's record of it (a database error on PostgreSQL)."""
+
+    def __init__(self, request=None, *args, **kwargs) -> None:
+        super().__init__(request, *args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(validators.MaxLengthValidator(field.max_length))

@@ -13,11 +13,12 @@ from django_otp import match_token, user_has_device
 from base.forms import posted
 
 from . import mfa
-from .forms import TokenForm
+from .forms import LoginForm, TokenForm
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

@@ -183,3 +183,11 @@ def test_a_wrong_first_code_keeps_one_pending_device_and_counts_the_failure():
 
     pending = TOTPDevice.objects.get(user=user)
     assert not pending.confirmed and pending.throttling_failure_count >= 1
+
+
+def test_an_overlong_login_name_is_refused_with_a_message_not_an_error():
+    client = Client(raise_request_exception=False)
+
+    response = client.post(reverse("accounts:login"), {"username": "x" * 1_000, "password": "wachtwoord"})
+
+    assert response.status_code == 200  # the login form again, with its message

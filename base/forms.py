@@ -82,7 +82,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         if _is_integer_key(self):
-            for item in value if isinstance(value, list | tuple | set | frozenset) else [value]:
+            for item in value:  # a list or tuple: Django's clean() refuses anything else first
                 if not _valid_id(item):
                     raise forms.ValidationError(
                         self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(item)[:50]}

@@ -24,18 +24,22 @@ def refusal(request) -> str | None:
     """Why this request is refused, or None. Reads the query string, and the form body of a
     POST (Django parses it once and keeps it)."""
     for name, values in request.GET.lists():
-        if FORBIDDEN.search(name) or any(FORBIDDEN.search(value) for value in values):
+        if _forbidden(name, values):
             return "control character in the query"
         if any(len(value) > MAX_QUERY_VALUE for value in values):
             return "query value too long"
     if request.method != "POST":
         return None
     for name, values in request.POST.lists():
-        if FORBIDDEN.search(name) or any(FORBIDDEN.search(value) for value in values):
+        if _forbidden(name, values):
             return "control character in the form"
         if name.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS")) and any(_too_many_forms(v) for v in values):
             return "too many forms"
     return None
+
+
+def _forbidden(name: str, values: list[str]) -> bool:
+    return any(FORBIDDEN.search(text) for text in (name, *values))
 
 
 def _too_many_forms(value: str) -> bool:

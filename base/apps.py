@@ -3,9 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BaseConfig(AppConfig):
-    """The base module: actor and access-log infrastructure, policies, the update helper and
-    the submission keys of create forms."""
+    """The base module: actor and access-log infrastructure (with the audit chain), policies,
+    the update helper and the submission keys of create forms."""
 
     name = "base"
     verbose_name = _("Base")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from auditlog.models import LogEntry
+        from django.db.models.signals import post_save
+
+        from .chain import schedule_sealing
+
+        post_save.connect(schedule_sealing, sender=LogEntry, dispatch_uid="base.chain.schedule_sealing")

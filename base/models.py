@@ -20,3 +20,56 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"Submission {self.key}"
+
+
+class AuditSeal(models.Model):
+    """One audit or access entry sealed into the chain (``base.chain``): the hash of its
+    content and the link that ties it to every seal before it. Append-only."""
+
+    seq = models.PositiveBigIntegerField(primary_key=True)
+    # No foreign key: a deleted entry must leave its seal behind, to be found.
+    entry_id = models.BigIntegerField(unique=True)
+    content_hash = models.CharField(max_length=64)
+    chain_hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "audit seal"
+
+    def __str__(self) -> str:
+        return f"Seal {self.seq}"
+
+
+class AuditChainHead(models.Model):
+    """The end of the chain, one row: sealing locks it. ``entry_floor``: every entry with a
+    lower id is sealed (the search for unsealed entries starts above it)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    chain_hash = models.CharField(max_length=64, default="0" * 64)
+    entry_floor = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Chain head at {self.seq}"
+
+
+class AuditChainCheck(models.Model):
+    """One run of ``verify_audit_chain``: what it found, and the head it saw (the next run
+    checks that this link is still there)."""
+
+    checked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    ok = models.BooleanField()
+    checked = models.PositiveBigIntegerField(default=0)
+    redacted = models.PositiveBigIntegerField(default=0)
+    head_seq = models.PositiveBigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True)
+    broken_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    broken_entry_id = models.BigIntegerField(null=True, blank=True)
+    problem = models.TextField(blank=True)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Chain check {self.checked_at:%Y-%m-%d %H:%M} ({'ok' if self.ok else 'broken'})"

@@ -9,6 +9,7 @@ against the targets in docs/performance.md.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import statistics
 import time
@@ -18,11 +19,12 @@ from dataclasses import asdict, dataclass, field
 
 from django.db import connection
 from django.db.models import Count
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Team, User
+from base.chain import seal_pending
 from cases import services
 from cases.constants import CaseStatus, ConsentAnswer, LifeDomainCode, MembershipRole, Urgency
 from cases.models import Case, CaseMembership, CaseUserObjectPermission, LifeDomain, Resident
@@ -40,6 +42,7 @@ class Scenario:
     requests: Callable[[int], Request]
     prepare: Callable[[int], None] | None = None  # untimed set-up before request n
     baseline: str | None = None  # for lists: the admin scenario it is compared with
+    sealing: str | None = None  # AUDIT_CHAIN_SEALING during the scenario (None: the setting as it is)
 
 
 @dataclass
@@ -96,6 +99,15 @@ def verified_client(user: User) -> Client:
 
 
 def run_scenario(scenario: Scenario, *, runs: int, warmup: int) -> Result:
+    if scenario.sealing is None:
+        return _run(scenario, runs=runs, warmup=warmup)
+    with override_settings(AUDIT_CHAIN_SEALING=scenario.sealing):
+        result = _run(scenario, runs=runs, warmup=warmup)
+    seal_pending()  # what the batch left, before the next scenario (untimed)
+    return result
+
+
+def _run(scenario: Scenario, *, runs: int, warmup: int) -> Result:
     client = verified_client(scenario.user)
     times, sql_times, counts, statuses = [], [], [], []
     for n in range(warmup + runs):
@@ -223,7 +235,7 @@ def build_scenarios() -> list[Scenario]:
         )
 
     admin_list = reverse("baseline_admin:cases_case_changelist")
-    return [
+    scenarios = [
         Scenario(
             "my_cases",
             "Volunteer: my cases",
@@ -336,6 +348,22 @@ def build_scenarios() -> list[Scenario]:
             admin,
             lambda n: ("GET", admin_list + f"?q={searches[n % 2]}", None, (200,)),
         ),
+    ]
+    return scenarios + _without_sealing(scenarios, ("log_visit", "case_file", "triage_decision"))
+
+
+def _without_sealing(scenarios: list[Scenario], names: tuple[str, ...]) -> list[Scenario]:
+    """The same writes with the audit chain sealed by the timer (``AUDIT_CHAIN_SEALING=batch``)
+    instead of after each commit: the difference is what sealing costs a page."""
+    return [
+        dataclasses.replace(
+            scenario,
+            name=f"{scenario.name}_batch",
+            title=f"{scenario.title} (chain sealed by the timer)",
+            sealing="batch",
+        )
+        for scenario in scenarios
+        if scenario.name in names
     ]
 
 

@@ -20,6 +20,8 @@ from accounts.models import User
 from base.policy import Policy
 from cases.models import Resident
 
+from .models import DataSubjectRequest
+
 
 class ResidentRequestPolicy(Policy[Resident]):
     model = Resident
@@ -58,3 +60,18 @@ class AccessLogPolicy(Policy[LogEntry]):
 
 residents = ResidentRequestPolicy()
 access_log = AccessLogPolicy()
+
+
+class RequestPolicy(Policy[DataSubjectRequest]):
+    """A GDPR request is handled by a privacy officer of the resident's municipality."""
+
+    model = DataSubjectRequest
+
+    class Action(enum.Enum):
+        HANDLE = "handle"
+
+    def scope(self, user, action: Action = Action.HANDLE) -> QuerySet[DataSubjectRequest]:
+        return DataSubjectRequest.objects.filter(resident__in=residents.scope(user))
+
+
+requests = RequestPolicy()

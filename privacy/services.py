@@ -13,22 +13,28 @@ import datetime
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, has_role
 from base.audit import acting_as, log_access
+from base.chain import seal_pending, verify
+from base.models import AuditChainCheck
 from cases.constants import CaseStatus
 from cases.models import Case, Resident
 from cases.permissions import sync_case_permissions
 from cases.records import ERASED, erase_case, erase_resident, registry
 
-from .models import DataSubjectRequest, RequestKind, RequestOutcome
+from .events import describe
+from .models import DataSubjectRequest, RequestKind, RequestOutcome, one_month_after
 from .policies import residents
 
 
@@ -62,6 +68,61 @@ def retention_blocks_erasure(resident: Resident, today: datetime.date | None = N
     }
 
 
+# --- requests: received, then handled --------------------------------------------------------
+
+
+@transaction.atomic
+def request_register(
+    *, actor: User, resident: Resident, kind: str, received_on: datetime.date, note: str = ""
+) -> DataSubjectRequest:
+    """A request received (by letter, at the desk, by e-mail): open until handled, to be
+    answered within one month of receipt (art. 12(3))."""
+    _require_privacy_officer(actor, resident)
+    with acting_as(actor):
+        return DataSubjectRequest.objects.create(
+            resident=resident,
+            kind=kind,
+            received_on=received_on,
+            deadline=one_month_after(received_on),
+            registered_by=actor,
+            note=note,
+        )
+
+
+def request_handled(
+    *, actor: User, resident: Resident, kind: str, outcome: str = RequestOutcome.DONE, note: str = ""
+) -> DataSubjectRequest:
+    """Record that a request of ``kind`` was carried out (or refused): the oldest open one of
+    that kind is closed; without one, it is recorded as received and handled today. Called
+    inside the service that carried it out (its transaction, its actor)."""
+    request = (
+        DataSubjectRequest.objects.select_for_update()
+        .filter(resident=resident, kind=kind, outcome="")
+        .order_by("received_on", "pk")
+        .first()
+    )
+    if request is None:
+        request = DataSubjectRequest(resident=resident, kind=kind, registered_by=actor)
+    return _close(request, actor, outcome, note)
+
+
+def _close(request: DataSubjectRequest, actor: User, outcome: str, note: str) -> DataSubjectRequest:
+    request.handled_at, request.handled_by, request.outcome = timezone.now(), actor, outcome
+    request.note = "\n".join(part for part in (request.note, note) if part)
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_close(*, actor: User, request: DataSubjectRequest, outcome: str, note: str) -> DataSubjectRequest:
+    """Close an open request handled outside these pages (a rectification the team made, say),
+    or refused: what was done, or why not."""
+    _require_privacy_officer(actor, request.resident)
+    with acting_as(actor):
+        request = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)
+        return _close(request, actor, outcome, note) if request.is_open else request
+
+
 # --- restriction and objection ---------------------------------------------------------------
 
 
@@ -77,9 +138,7 @@ def resident_restrict(*, actor: User, resident: Resident, reason: str, restricte
         resident.save(update_fields=["restricted_at", "restriction_reason", "updated_at"])
         for case in Case.objects.filter(resident=resident):
             sync_case_permissions(case)
-        DataSubjectRequest.objects.create(
-            resident=resident, kind=RequestKind.RESTRICTION, handled_by=actor, outcome=RequestOutcome.DONE, note=reason
-        )
+        request_handled(actor=actor, resident=resident, kind=RequestKind.RESTRICTION, note=reason)
         return resident
 
 
@@ -92,9 +151,7 @@ def resident_object(*, actor: User, resident: Resident, note: str) -> Resident:
         resident.objection_at = timezone.now()
         resident.objection_note = note
         resident.save(update_fields=["objection_at", "objection_note", "updated_at"])
-        DataSubjectRequest.objects.create(
-            resident=resident, kind=RequestKind.OBJECTION, handled_by=actor, outcome=RequestOutcome.DONE, note=note
-        )
+        request_handled(actor=actor, resident=resident, kind=RequestKind.OBJECTION, note=note)
         return resident
 
 
@@ -207,20 +264,19 @@ def access_export(*, actor: User, resident: Resident) -> dict:
         "sections": [section for section in above_cases if section is not resident_section],
         "access_log": [
             {
-                "when": timezone.localtime(entry.timestamp).isoformat(timespec="minutes"),
-                "who": entry.actor.display_name if entry.actor else None,
-                "action": entry.get_action_display(),
-                "what": f"{entry.content_type.model} #{entry.object_pk}",
-                "from": entry.remote_addr,
+                "when": event.when.isoformat(timespec="minutes"),
+                "who": event.who,
+                "role": event.roles,
+                "what": event.what,
             }
-            for entry in entries_about(resident, case_ids).select_related("actor", "content_type").order_by("timestamp")
+            for event in describe(
+                entries_about(resident, case_ids).select_related("actor", "content_type").order_by("timestamp", "pk")
+            )
         ],
     }
     with acting_as(actor):
         log_access(actor=actor, instance=resident, view="gdpr_export")
-        DataSubjectRequest.objects.create(
-            resident=resident, kind=RequestKind.ACCESS, handled_by=actor, outcome=RequestOutcome.DONE
-        )
+        request_handled(actor=actor, resident=resident, kind=RequestKind.ACCESS)
     return export
 
 
@@ -254,17 +310,15 @@ def resident_erase(*, actor: User, resident: Resident, note: str = "") -> DataSu
     reason = retention_blocks_erasure(resident)
     with acting_as(actor):
         if reason is not None:
-            return DataSubjectRequest.objects.create(
+            return request_handled(
+                actor=actor,
                 resident=resident,
                 kind=RequestKind.ERASURE,
-                handled_by=actor,
                 outcome=RequestOutcome.REFUSED,
                 note=f"{reason} {note}".strip(),
             )
         anonymise_resident(resident)
-        return DataSubjectRequest.objects.create(
-            resident=resident, kind=RequestKind.ERASURE, handled_by=actor, outcome=RequestOutcome.DONE, note=note
-        )
+        return request_handled(actor=actor, resident=resident, kind=RequestKind.ERASURE, note=note)
 
 
 def anonymise_resident(resident: Resident) -> None:
@@ -325,10 +379,64 @@ def access_log_search_record(*, actor: User, filters: dict) -> LogEntry:
         actor=actor,
         actor_email=actor.email,
         timestamp=timezone.now(),
-        additional_data={"view": "access_log", "filters": {k: str(v) for k, v in filters.items() if v}},
+        additional_data={
+            "view": "access_log",
+            "filters": {k: str(getattr(v, "pk", v)) for k, v in filters.items() if v not in (None, "")},
+        },
     )
 
 
-def case_file_record_types() -> list[str]:
-    """The model names of every case-file record (the access log's record filter)."""
-    return [record.model._meta.model_name for record in registry]
+# --- the audit chain -------------------------------------------------------------------------
+
+
+def audit_chain_check() -> AuditChainCheck:
+    """Seal what is waiting, walk the whole chain (``base.chain.verify``) from the head the last
+    good check saw, and record the result; when it is broken, e-mail every privacy officer.
+    ``verify_audit_chain`` calls this from a daily timer; the privacy officer's desk shows the
+    last result."""
+    seal_pending()
+    last_good = AuditChainCheck.objects.filter(ok=True).order_by("-checked_at", "-pk").first()
+    found = verify(anchor=(last_good.head_seq, last_good.head_hash) if last_good else None)
+    check = AuditChainCheck.objects.create(
+        ok=found.ok,
+        checked=found.checked,
+        redacted=found.redacted,
+        head_seq=found.head_seq,
+        head_hash=found.head_hash,
+        broken_seq=found.broken_seq,
+        broken_entry_id=found.broken_entry_id,
+        problem="\n".join(found.problems[:20]),
+        seconds=found.seconds,
+    )
+    if not check.ok:
+        transaction.on_commit(lambda: notify_chain_broken(check))
+    return check
+
+
+def notify_chain_broken(check: AuditChainCheck) -> None:
+    """E-mail the privacy officers that the audit chain is broken. Names no person or resident:
+    the seal and entry numbers, and a link to the desk."""
+    recipients = sorted(
+        User.objects.filter(groups__name=Role.PRIVACY_OFFICER.value, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return
+    send_mail(
+        subject=_("Wijkteam: the audit log was altered"),
+        message=_(
+            "The daily check of the audit log found a broken link at %(when)s: %(problem)s\n\n"
+            "Entries of the audit and access log were changed or removed outside the app. "
+            "Report this as a security incident. See Wijkteam: %(link)s"
+        )
+        % {
+            "when": timezone.localtime(check.checked_at).strftime("%d-%m-%Y %H:%M"),
+            "problem": check.problem.splitlines()[0] if check.problem else "",
+            "link": settings.SITE_URL + reverse("home"),
+        },
+        from_email=None,
+        recipient_list=recipients,
+        fail_silently=True,
+    )

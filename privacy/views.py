@@ -1,5 +1,6 @@
-"""The privacy officer's pages: the access log (read-only, its reading logged) and the GDPR
-requests of one resident. Anyone else gets 404."""
+"""The privacy officer's pages: the access log (read-only, in words, its reading logged, with a
+CSV export), residents and their GDPR requests, and the right-of-access export. Anyone else
+gets 404. The desk is on the home page (``wijkteam.views.home``)."""
 
 import json
 
@@ -7,36 +8,47 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import role_required
 from accounts.roles import Role
+from base.exports import csv_response
 from base.submissions import posted_key, submit_once
 
 from . import policies, selectors, services
-from .forms import AccessLogFilterForm, ReasonForm
-from .models import DataSubjectRequest
+from .forms import AccessLogFilterForm, ReasonForm, RequestCloseForm, RequestRegisterForm
 
 privacy_officer_required = role_required(Role.PRIVACY_OFFICER)
-ROLE_NAMES = set(Role.values)
 
 
 @privacy_officer_required
 @require_safe
 def access_log(request):
-    form = AccessLogFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.access_log(user=request.user, **filters)
-    for entry in entries:
-        data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
-        stored = data.get("roles")
-        # Reads store the reader's roles at that moment; for changes the actor's roles now.
-        current = sorted(g.name for g in entry.actor.groups.all() if g.name in ROLE_NAMES) if entry.actor else []
-        entry.roles_then = ", ".join(stored if stored is not None else current)
-        entry.view_name = data.get("view", "")
-    services.access_log_search_record(actor=request.user, filters=filters)
-    return render(request, "privacy/access_log.html", {"form": form, "entries": entries})
+    form = AccessLogFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    as_csv = request.GET.get("formaat") == "csv"
+    limit = selectors.EXPORT_LIMIT if as_csv else selectors.LOG_LIMIT
+    page = selectors.access_log(user=request.user, **filters, limit=limit)
+    services.access_log_search_record(actor=request.user, filters={**filters, "formaat": "csv" if as_csv else ""})
+    if as_csv:
+        return csv_response(
+            f"toegangslog-{timezone.localdate():%Y-%m-%d}.csv",
+            [_("When"), _("Who"), _("Role"), _("What"), _("About"), _("From")],
+            ([f"{e.when:%Y-%m-%d %H:%M:%S}", e.who, e.roles, e.what, e.subject, e.remote_addr] for e in page.events),
+        )
+    return render(
+        request,
+        "privacy/access_log.html",
+        {"form": form, "page": page, "csv_query": _with_csv(request)},
+    )
+
+
+def _with_csv(request) -> str:
+    query = request.GET.copy()
+    query["formaat"] = "csv"
+    return query.urlencode()
 
 
 @privacy_officer_required
@@ -51,16 +63,54 @@ def residents(request):
 @require_safe
 def resident(request, pk: int):
     person = policies.residents.get(request.user, policies.residents.Action.HANDLE, pk)
+    return _resident_page(request, person)
+
+
+def _resident_page(request, person, register_form=None, status=200):
     return render(
         request,
         "privacy/resident.html",
         {
             "resident": person,
-            "requests": DataSubjectRequest.objects.filter(resident=person).select_related("handled_by"),
+            "requests": selectors.resident_requests(person),
             "retention_reason": services.retention_blocks_erasure(person),
             "form": ReasonForm(),
+            "register_form": register_form or RequestRegisterForm(initial={"received_on": timezone.localdate()}),
+            "close_form": RequestCloseForm(),
         },
+        status=status,
     )
+
+
+@privacy_officer_required
+@require_POST
+def request_register(request, pk: int):
+    """A request received: open, with its deadline, until it is handled."""
+    person = policies.residents.get(request.user, policies.residents.Action.HANDLE, pk)
+    form = RequestRegisterForm(request.POST)
+    if not form.is_valid():
+        return _resident_page(request, person, register_form=form, status=422)
+
+    def register() -> str:
+        services.request_register(actor=request.user, resident=person, **form.cleaned_data)
+        messages.success(request, _("The request is recorded. Answer it before the date shown."))
+        return reverse("privacy:resident", args=[person.pk])
+
+    return submit_once(request, posted_key(request), register)
+
+
+@privacy_officer_required
+@require_POST
+def request_close(request, pk: int):
+    """An open request handled (or refused) outside the actions on the resident's page."""
+    found = policies.requests.get(request.user, policies.requests.Action.HANDLE, pk)
+    form = RequestCloseForm(request.POST)
+    if form.is_valid():
+        services.request_close(actor=request.user, request=found, **form.cleaned_data)
+        messages.success(request, _("The request is closed."))
+    else:
+        messages.error(request, _("Choose the outcome and write down what was done, or why not."))
+    return redirect("privacy:resident", pk=found.resident_id)
 
 
 @privacy_officer_required

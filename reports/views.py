@@ -1,16 +1,16 @@
 """Reports with charts rendered by the app itself (SVG, no third-party service), for the
 teams the reader works in or coordinates; CSV export. Anyone else gets 404."""
 
-import csv
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from base.exports import csv_response
 from base.forms import parse_day
 
 from . import selectors
@@ -34,14 +34,11 @@ def report(request):
     chosen = [team for team in teams if str(team.pk) == request.GET.get("team")] or teams
     data = selectors.build_report(user=request.user, teams=chosen, start=start, end=end)
     if request.GET.get("formaat") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="rapportage-{start}-{end}.csv"'
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow([_("Report"), _("Item"), _("Value")])
-        for table in data["tables"]:
-            for row in table.rows:
-                writer.writerow([table.title, row.label, row.shown])
-        return response
+        return csv_response(
+            f"rapportage-{start}-{end}.csv",
+            [_("Report"), _("Item"), _("Value")],
+            ([table.title, row.label, row.shown] for table in data["tables"] for row in table.rows),
+        )
     return render(
         request,
         "reports/report.html",

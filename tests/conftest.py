@@ -6,6 +6,23 @@ def _db_for_all(db):
     """Every test here touches the database; make that explicit once."""
 
 
+@pytest.fixture
+def reference_data(transactional_db):
+    """The role groups and the life domains and topics of the data migrations, for tests with
+    committed data: the flush after every transactional test wipes them."""
+    import importlib
+
+    import django.apps
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role, sync_role_permissions
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    importlib.import_module("cases.migrations.0002_reference_data").create(django.apps.apps, None)
+    sync_role_permissions()
+
+
 @pytest.fixture(autouse=True)
 def _dutch(settings):
     settings.LANGUAGE_CODE = "nl"

@@ -19,7 +19,6 @@ log (tracebacks) of that burst.
 """
 
 import collections
-import importlib
 import logging
 import re
 import threading
@@ -27,7 +26,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import django.apps
 import pytest
 import requests
 from django.conf import settings
@@ -79,17 +77,8 @@ def _db_for_all(transactional_db):
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(_db_for_all):
-    """The role groups and the life domains and topics of the data migrations: the flush after
-    every live-server test (this module's and the browser journeys') wipes them."""
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import Role, sync_role_permissions
-
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-    importlib.import_module("cases.migrations.0002_reference_data").create(django.apps.apps, None)
-    sync_role_permissions()
+def _reference_data(_db_for_all, reference_data):
+    """The reference data the flush after every live-server test wipes (tests/conftest.py)."""
 
 
 @pytest.fixture

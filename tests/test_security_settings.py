@@ -41,12 +41,14 @@ def test_check_deploy_reports_nothing_under_production_settings():
         **{
             k: v
             for k, v in os.environ.items()
-            if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+            if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "AUDIT_CHAIN_KEY"}
+            and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
         },
         "DJANGO_SETTINGS_MODULE": "wijkteam.settings.production",
         "SECRET_KEY": "k" * 64 + "-production-like-secret-0123456789abcdefgh",
         "ALLOWED_HOSTS": "wijkteam.example",
         "DATABASE_URL": "sqlite:///:memory:",
+        "AUDIT_CHAIN_KEY": "c" * 64,
     }
 
     result = subprocess.run(

@@ -206,6 +206,10 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     ("privacy:resident",              "POST", (302, 404, 404, 404, 404, 404, 405)),  # read-only: GET only
     ("privacy:export",                "GET",  (302, 404, 404, 404, 404, 404, 405)),
     ("privacy:export",                "POST", (302, 404, 404, 404, 404, 404, 200)),  # recorded, so a POST
+    ("privacy:request_register",      "GET",  (302, 404, 404, 404, 404, 404, 405)),
+    ("privacy:request_register",      "POST", (302, 404, 404, 404, 404, 404, 422)),  # empty: the form again
+    ("privacy:request_close",         "GET",  (302, 404, 404, 404, 404, 404, 405)),
+    ("privacy:request_close",         "POST", (302, 404, 404, 404, 404, 404, 302)),
     ("privacy:act",                   "GET",  (302, 404, 404, 404, 404, 404, 405)),
     ("privacy:act",                   "POST", (302, 404, 404, 404, 404, 404, 302)),
 ]  # fmt: skip
@@ -254,6 +258,8 @@ ARGS: dict[str, Callable[[dict], list]] = {
     "privacy:resident": lambda w: [w["case"].resident_id],
     "privacy:export": lambda w: [w["case"].resident_id, "html"],
     "privacy:act": lambda w: [w["case"].resident_id, "object"],
+    "privacy:request_register": lambda w: [w["case"].resident_id],
+    "privacy:request_close": lambda w: [w["gdpr_request"].pk],
 }
 
 # POST bodies other than empty.
@@ -454,6 +460,7 @@ def _build_world() -> dict:
     from cases import services
     from cases.constants import MembershipRole
     from cases.models import CaseMembership
+    from privacy.models import DataSubjectRequest
 
     case = CaseFactory(with_volunteer=True)
     case.team.volunteers_join_meeting = True  # so the meeting page's volunteer branch is reached
@@ -482,6 +489,9 @@ def _build_world() -> dict:
         "coordinator": coordinator,
         "administrator": make_administrator(),
         "privacy_officer": make_privacy_officer(case.team.municipality),
+        "gdpr_request": DataSubjectRequest.objects.create(
+            resident=case.resident, kind="rectification", received_on=datetime.date.today()
+        ),
     }
 
 

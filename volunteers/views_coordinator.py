@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import coordinator_required
+from base.exports import csv_response
 from base.forms import conflict_rows, parse_day, posted
 from base.policy import parse_id
 from base.submissions import posted_key, submit_once
@@ -277,10 +278,6 @@ def absence_new(request):
 @require_safe
 def allowance(request):
     """The yearly allowance statements, with a CSV export (?formaat=csv)."""
-    import csv
-
-    from django.http import HttpResponse
-
     try:
         year = int(request.GET.get("jaar", timezone.localdate().year))
     except ValueError:
@@ -288,30 +285,24 @@ def allowance(request):
     year = min(max(year, 2000), 2100)
     statements, limit = selectors.allowance_statements(request.user, year)
     if request.GET.get("formaat") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="vergoeding-vrijwillig-medewerkers-{year}.csv"'
-        writer = csv.writer(response, delimiter=";")
         months = [f"{m:02d}" for m in range(1, 13)]
-        writer.writerow([_("Name"), _("Team"), _("Arrangement"), *months, _("Hours"), _("Total (EUR)"), _("Warnings")])
-        for st in statements:
-            writer.writerow(
+        return csv_response(
+            f"vergoeding-vrijwillig-medewerkers-{year}.csv",
+            [_("Name"), _("Team"), _("Arrangement"), *months, _("Hours"), _("Total (EUR)"), _("Warnings")],
+            (
                 [
-                    _csv_safe(st.profile.user.display_name),
-                    _csv_safe(st.profile.team.name),
-                    _csv_safe(str(st.profile.allowance or "")),
+                    st.profile.user.display_name,
+                    st.profile.team.name,
+                    str(st.profile.allowance or ""),
                     *[f"{amount:.2f}" for amount in st.monthly_amounts],
                     f"{st.total_hours:.1f}",
                     f"{st.total_amount:.2f}",
-                    _csv_safe(" ".join(st.warnings)),
+                    " ".join(st.warnings),
                 ]
-            )
-        return response
+                for st in statements
+            ),
+        )
     return render(request, "coordination/allowance.html", {"statements": statements, "limit": limit, "year": year})
-
-
-def _csv_safe(value: str) -> str:
-    """No spreadsheet formulas from data (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @coordinator_required

@@ -3,11 +3,13 @@ without personal data."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.roles import Role, user_roles
 from cases import selectors as case_selectors
 from cases.policies import alarms
+from privacy import selectors as privacy_selectors
 from volunteers import selectors as volunteer_selectors
 
 HOME_CASE_LIMIT = 50
@@ -30,4 +32,7 @@ def home(request):
         context["slices"] = case_selectors.volunteer_cases(request.user)
     if Role.COORDINATOR.value in roles:
         context["volunteers"] = volunteer_selectors.coordinated_volunteers(request.user)
+    if Role.PRIVACY_OFFICER.value in roles:
+        context["desk"] = privacy_selectors.desk(request.user)
+        context["today"] = timezone.localdate()
     return render(request, "home.html", context)

@@ -7,9 +7,16 @@ import sys
 import pytest
 from django.conf import settings
 
+PRODUCTION = {
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "wijkteam.example",
+    "DATABASE_URL": "postgres://u@h/db",
+    "AUDIT_CHAIN_KEY": "k" * 64,
+}
+
 
 def _import_production(env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION, "DEBUG"}}
     return subprocess.run(
         [sys.executable, "-c", "import wijkteam.settings.production"],
         env={**clean, **env},
@@ -19,9 +26,9 @@ def _import_production(env: dict) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", sorted(PRODUCTION))
 def test_production_refuses_to_start_without(missing):
-    env = {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "wijkteam.example", "DATABASE_URL": "postgres://u@h/db"}
+    env = dict(PRODUCTION)
     del env[missing]
 
     result = _import_production(env)
@@ -31,9 +38,7 @@ def test_production_refuses_to_start_without(missing):
 
 
 def test_production_starts_with_everything_set():
-    result = _import_production(
-        {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "wijkteam.example", "DATABASE_URL": "postgres://u@h/db"}
-    )
+    result = _import_production(dict(PRODUCTION))
 
     assert result.returncode == 0, result.stderr
 

@@ -5,6 +5,7 @@
 """
 
 import datetime
+import hashlib
 import os
 from pathlib import Path
 
@@ -206,6 +207,14 @@ GUARDIAN_MONKEY_PATCH_USER = False
 # Auditlog: keep the remote address for the access log; JSON changes for querying.
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 AUDITLOG_STORE_JSON_CHANGES = True
+
+# The audit chain (base.chain): the key of its links, kept outside the database (production
+# requires its own; elsewhere one is derived from SECRET_KEY), and when entries are sealed:
+# "commit" right after the writing transaction, "batch" by `seal_audit_chain` on a timer.
+AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY") or hashlib.sha256(f"wijkteam-audit-chain:{SECRET_KEY}".encode()).hexdigest()
+AUDIT_CHAIN_SEALING = env("AUDIT_CHAIN_SEALING", "commit")
+if AUDIT_CHAIN_SEALING not in ("commit", "batch"):
+    raise ImproperlyConfigured("AUDIT_CHAIN_SEALING must be 'commit' or 'batch'.")
 
 # The named actor that management commands act as (see accounts.services.system_actor).
 SYSTEM_ACTOR_USERNAME = env("SYSTEM_ACTOR_USERNAME", "systeem")

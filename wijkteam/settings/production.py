@@ -1,10 +1,10 @@
-"""Production: refuses to start without SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL."""
+"""Production: refuses to start without SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and AUDIT_CHAIN_KEY."""
 
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+for _name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "AUDIT_CHAIN_KEY"):
     if not os.environ.get(_name):
         raise ImproperlyConfigured(f"{_name} must be set in the environment for production.")
 os.environ["DEBUG"] = "false"

@@ -1,0 +1,146 @@
+"""Audit and access entries in words: who did what, when, in which role, about whom.
+
+One reading of the log for everyone who sees it: the privacy officer's access log and its CSV
+export, and "who looked at your file" in the resident's right-of-access export. The words come
+from the kind of read (``additional_data["view"]``) or the kind of change and the record's
+own name (``verbose_name``), never from field or model names."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from accounts.roles import Role
+from base.chain import REDACTION
+from cases.models import Case, Resident
+
+READS = {
+    "case_file": gettext_lazy("opened the case file"),
+    "volunteer_slice": gettext_lazy("saw the volunteer view of the case"),
+    "gdpr_export": gettext_lazy("made an overview of the personal data (right of access)"),
+    "existence_lookup": gettext_lazy("looked up whether the resident is known to a team"),
+    "access_log": gettext_lazy("searched the access log"),
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    pk: int
+    when: datetime.datetime  # local time
+    who: str
+    who_id: int | None
+    roles: str
+    action: int
+    what: str
+    subject: str
+    case_id: int | None
+    resident_id: int | None
+    remote_addr: str | None = None
+
+
+def _role_labels(names) -> str:
+    labels = [str(Role(name).label) for name in names if name in Role.values]
+    return ", ".join(labels)
+
+
+def _what(entry: LogEntry, data: dict) -> str:
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    if entry.action == LogEntry.Action.ACCESS:
+        view = data.get("view", "")
+        if view in READS:
+            return str(READS[view])
+        name = model._meta.verbose_name if model else _("a record")
+        return _("read: %(record)s") % {"record": name}
+    if model is LogEntry and entry.object_pk == REDACTION:
+        return _("erased personal data from the log (erasure on request)")
+    name = str(model._meta.verbose_name) if model else _("a record")
+    if entry.action == LogEntry.Action.CREATE:
+        return _("added: %(record)s") % {"record": name}
+    if entry.action == LogEntry.Action.DELETE:
+        return _("removed: %(record)s") % {"record": name}
+    changed = _changed_fields(model, entry.changes if isinstance(entry.changes, dict) else {})
+    if changed:
+        return _("changed: %(record)s (%(fields)s)") % {"record": name, "fields": ", ".join(changed)}
+    return _("changed: %(record)s") % {"record": name}
+
+
+def _changed_fields(model, changes: dict) -> list[str]:
+    known = {field.name: field for field in model._meta.get_fields()} if model else {}
+    # A field removed since is left out rather than shown by its code name.
+    return [str(known[name].verbose_name) for name in changes if hasattr(known.get(name), "verbose_name")]
+
+
+def describe(entries: Sequence[LogEntry]) -> list[Event]:
+    """The entries in words, in the order given. A fixed number of queries: the cases and
+    residents they are about, and the roles of the actors of changes."""
+    entries = list(entries)
+    case_ids, resident_ids, actor_ids = set(), set(), set()
+    for entry in entries:
+        data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+        model = entry.content_type.model_class() if entry.content_type_id else None
+        if model is Case and entry.object_id:
+            case_ids.add(entry.object_id)
+        elif isinstance(data.get("case_id"), int):
+            case_ids.add(data["case_id"])
+        if model is Resident and entry.object_id:
+            resident_ids.add(entry.object_id)
+        if entry.actor_id and entry.action != LogEntry.Action.ACCESS:
+            actor_ids.add(entry.actor_id)
+    cases = {case.pk: case for case in Case.objects.filter(pk__in=case_ids)} if case_ids else {}
+    resident_ids |= {case.resident_id for case in cases.values()}
+    residents = {r.pk: r for r in Resident.objects.filter(pk__in=resident_ids)} if resident_ids else {}
+    roles_now: dict[int, list[str]] = {}
+    if actor_ids:
+        for user_id, name in Group.objects.filter(user__in=actor_ids).values_list("user", "name"):
+            roles_now.setdefault(user_id, []).append(name)
+    return [_event(entry, cases, residents, roles_now) for entry in entries]
+
+
+def _event(entry: LogEntry, cases: dict, residents: dict, roles_now: dict) -> Event:
+    data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    stored_case = data.get("case_id") if isinstance(data.get("case_id"), int) else None
+    case_id = entry.object_id if model is Case else stored_case
+    case = cases.get(case_id)
+    resident_id = entry.object_id if model is Resident else (case.resident_id if case else None)
+    resident = residents.get(resident_id)
+    resident_name = resident.full_name if resident else ""
+    if case is not None:
+        subject = _("case %(ref)s (%(name)s)") % {"ref": case.reference, "name": resident_name}
+    elif resident is not None:
+        subject = _("resident %(name)s") % {"name": resident_name}
+    elif model is LogEntry:
+        subject = _("the access log")
+    else:
+        subject = str(model._meta.verbose_name) if model else ""
+    actor: User | None = entry.actor
+    if actor is None:
+        who = _("unknown")
+    elif actor.username == settings.SYSTEM_ACTOR_USERNAME:
+        who = _("Wijkteam (automatic daily job)")
+    else:
+        who = actor.display_name
+    stored = data.get("roles")
+    roles = _role_labels(stored if isinstance(stored, list) else roles_now.get(entry.actor_id, []))
+    return Event(
+        pk=entry.pk,
+        when=timezone.localtime(entry.timestamp),
+        who=who,
+        who_id=entry.actor_id,
+        roles=roles,
+        action=entry.action,
+        what=_what(entry, data),
+        subject=subject,
+        case_id=case_id,
+        resident_id=resident_id,
+        remote_addr=entry.remote_addr,
+    )

@@ -13,6 +13,7 @@ One function serves every place that needs the address: the login lockout (djang
 
 from __future__ import annotations
 
+from auditlog.context import auditlog_value
 from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
 from django.conf import settings
 from ipware import get_client_ip
@@ -36,7 +37,16 @@ def client_address(request) -> str | None:
 
 class AuditlogMiddleware(_AuditlogMiddleware):
     """django-auditlog's middleware with the client address from :func:`client_address` (its
-    own takes the left-most ``X-Forwarded-For`` entry, which any client can write)."""
+    own takes the left-most ``X-Forwarded-For`` entry, which any client can write), and the
+    actor cleared after the request: auditlog's ``set_actor`` leaves its value in the thread's
+    context, where code run later in that thread outside a request would take it for its own."""
+
+    def __call__(self, request):
+        token = auditlog_value.set(None)
+        try:
+            return super().__call__(request)
+        finally:
+            auditlog_value.reset(token)
 
     @staticmethod
     def _get_remote_addr(request) -> str | None:

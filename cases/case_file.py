@@ -2,8 +2,11 @@
 personal-data fields and what erasure does to them. Records of apps above ``cases`` are
 declared from their own ``AppConfig.ready`` (referrals, GDPR requests)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from . import models as m
-from .records import Erasure, not_a_record, register
+from .constants import VisitActivity
+from .records import CONSENT, KEPT_WITH_CASE, PUBLIC_TASK, Erasure, not_a_record, register
 
 
 def register_case_records() -> None:
@@ -11,7 +14,14 @@ def register_case_records() -> None:
     register(
         m.Resident,
         resident_path="",
-        purpose="identify and reach the person asking for help",
+        purpose=_("identify and reach the person asking for help"),
+        title=_("Your details"),
+        description=_("Who you are and how we can reach you."),
+        legal_basis=PUBLIC_TASK,
+        retention=_(
+            "Kept as long as one of your requests for help is kept. Then your name, address and "
+            "contact details are erased."
+        ),
         personal={
             "first_name": Erasure.REPLACE,
             "last_name": Erasure.CLEAR,
@@ -32,7 +42,14 @@ def register_case_records() -> None:
     register(
         m.Case,
         case_path="",
-        purpose="the request for help and how it was handled",
+        purpose=_("the request for help and how it was handled"),
+        title=_("Your requests for help"),
+        description=_("What you asked help with, which team helped you, and how it ended."),
+        legal_basis=PUBLIC_TASK,
+        retention=_(
+            "Kept while the request for help is open. After it is closed, until the date under "
+            '"keep until" (the retention period the law sets); then it is erased.'
+        ),
         personal={
             "request_for_help": Erasure.REPLACE,
             "volunteer_summary": Erasure.REPLACE,
@@ -42,43 +59,88 @@ def register_case_records() -> None:
         audit_exclude=("version", "last_activity_at"),
     )
     register(
-        m.CaseMembership, case_path="case", purpose="who works on the case and who is responsible (R9)", personal={}
+        m.CaseMembership,
+        case_path="case",
+        purpose=_("who works on the case and who is responsible (R9)"),
+        title=_("Who helps you"),
+        description=_("The professionals and volunteer staff who work on your request, and since when."),
+        legal_basis=PUBLIC_TASK,
+        retention=KEPT_WITH_CASE,
+        personal={},
     )
     register(
         m.VolunteerConsent,
         case_path="case",
-        purpose="the resident's answer to 'may a volunteer join?' (R6)",
+        purpose=_("the resident's answer to 'may a volunteer join?' (R6)"),
+        title=_("Your consent for volunteer staff"),
+        description=_("Whether you agreed that volunteer staff help you, and when you said so."),
+        legal_basis=CONSENT,
+        retention=KEPT_WITH_CASE,
         personal={"note": Erasure.CLEAR},
     )
-    register(m.JournalEntry, case_path="case", purpose="the case's journal", personal={"text": Erasure.REPLACE})
+    register(
+        m.JournalEntry,
+        case_path="case",
+        purpose=_("the case's journal"),
+        title=_("Notes in your file"),
+        description=_("What the professionals wrote down about your request for help."),
+        legal_basis=PUBLIC_TASK,
+        retention=KEPT_WITH_CASE,
+        personal={"text": Erasure.REPLACE},
+    )
     register(
         m.HomeVisit,
         case_path="case",
-        purpose="home visits by volunteer staff and professionals (R9)",
+        purpose=_("home visits by volunteer staff and professionals (R9)"),
+        title=_("Home visits"),
+        description=_("Visits to your home: who came, when, and what was done."),
+        legal_basis=PUBLIC_TASK,
+        retention=KEPT_WITH_CASE,
+        choice_lists={"activities": VisitActivity},
         personal={"summary": Erasure.REPLACE, "note_for_responsible": Erasure.REPLACE},
     )
     register(
         m.Agreement,
         case_path="case",
-        purpose="who does what by when (R10)",
+        purpose=_("who does what by when (R10)"),
+        title=_("Agreements"),
+        description=_("What was agreed, who does it, and by when."),
+        legal_basis=PUBLIC_TASK,
+        retention=KEPT_WITH_CASE,
         personal={"description": Erasure.REPLACE},
     )
     register(
         m.CaseInterest,
         case_path="case",
-        purpose="volunteer staff's answers on the open-questions board (R5, R7)",
+        purpose=_("volunteer staff's answers on the open-questions board (R5, R7)"),
+        title=_("Volunteer staff who were asked"),
+        description=_(
+            "Volunteer staff read a short summary of your request, without your name or address, "
+            "and said whether they could help."
+        ),
+        legal_basis=PUBLIC_TASK,
+        retention=KEPT_WITH_CASE,
         personal={"note": Erasure.CLEAR},
     )
     register(
         m.MeetingDecision,
         case_path="case",
-        purpose="the weekly meeting's decisions (R4)",
+        purpose=_("the weekly meeting's decisions (R4)"),
+        title=_("Decisions of the team meeting"),
+        description=_("What the team decided about your request in its weekly meeting."),
+        legal_basis=PUBLIC_TASK,
+        retention=KEPT_WITH_CASE,
+        choice_lists={"reasons": m.AgendaReason},
         personal={"next_step": Erasure.REPLACE, "notes": Erasure.CLEAR},
     )
     register(
         m.Alarm,
         case_path="case",
-        purpose="volunteer staff raising the alarm about a case (R11)",
+        purpose=_("volunteer staff raising the alarm about a case (R11)"),
+        title=_("Alarms"),
+        description=_("When volunteer staff were worried about you and warned a professional."),
+        legal_basis=PUBLIC_TASK,
+        retention=KEPT_WITH_CASE,
         personal={"note": Erasure.CLEAR},
     )
     not_a_record(m.CaseUserObjectPermission, because="grants derived from the facts; no personal data")

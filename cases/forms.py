@@ -61,6 +61,34 @@ class ResidentForm(ModelForm):
         return f"{value[:4]} {value[4:]}" if value else ""
 
 
+class ExistenceLookupForm(forms.Form):
+    """That, not what (GET): is the resident known to another team? Two facts that name one
+    person or one household: last name and date of birth, or postcode and house number."""
+
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    date_of_birth = DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
+    house_number = forms.CharField(label=_("House number"), max_length=20, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["last_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["postcode"].widget.attrs["autocomplete"] = "off"
+
+    clean_postcode = ResidentForm.clean_postcode  # the same Dutch postcode as at intake
+
+    def clean(self):
+        data = super().clean()
+        by_person = data.get("last_name") and data.get("date_of_birth")
+        by_address = data.get("postcode") and data.get("house_number")
+        if not (by_person or by_address) and not self.errors:
+            raise forms.ValidationError(
+                _("Fill in the last name and the date of birth, or the postcode and the house number."),
+                code="incomplete",
+            )
+        return data
+
+
 class CaseFieldsForm(forms.Form):
     """The fields of a request for help, shared by intake and editing."""
 

@@ -383,7 +383,12 @@ class Alarm(CaseChildMixin, models.Model):
     raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("followed up by"),
     )
 
     class Meta:
@@ -446,7 +451,9 @@ class MeetingDecision(CaseChildMixin, models.Model):
     )
     next_step = models.CharField(_("next step"), max_length=500)
     notes = models.TextField(_("notes"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
 
     class Meta:

@@ -4,6 +4,7 @@ answers both "may this user…" and "which objects…" (``base.policy.Policy``).
 * :data:`alarms` — who follows up an alarm (R11);
 * :data:`meetings` — who holds or joins a team's weekly meeting (R4);
 * :data:`open_questions` — the volunteer staff's open-questions board (R5, R6, R8);
+* :data:`existence` — whose existence a professional of another team may learn ("that, not what");
 * :func:`professionals_for` — who may be made responsible for, or added to, a case.
 
 The rules that cut access (a restricted resident, consent, screening) live here and in
@@ -14,15 +15,16 @@ from __future__ import annotations
 
 import enum
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.facts import professional_team_ids
-from accounts.models import User
+from accounts.models import Team, User
 from accounts.roles import Role
 from base.policy import Policy
 
 from .constants import CaseStatus, ConsentAnswer, MembershipRole
-from .models import Alarm, Case, CaseMembership, Meeting, VolunteerConsent
+from .models import Alarm, Case, CaseMembership, Meeting, Resident, VolunteerConsent
+from .records import ERASED
 from .screening import supervised_volunteers, volunteer_profile, volunteer_team_id
 
 
@@ -116,9 +118,40 @@ class OpenQuestionPolicy(Policy[Case]):
         )
 
 
+class ExistencePolicy(Policy[Resident]):
+    """That, not what (one family, one plan): a professional may learn *that* a resident of
+    their municipality is known to a team — which team, and whom to call — so they call that
+    colleague instead of registering the resident a second time. Nothing of the file: more
+    only by a transfer or by being added to the case (``cases.permissions``).
+
+    Only professionals (volunteer staff, coordinators, administrators and privacy officers
+    learn nothing), only residents with a case of a team of the professional's municipality
+    that is not erased, never an erased resident, and never a resident who restricted
+    processing (art. 18: even their existence is not passed on to another team)."""
+
+    model = Resident
+
+    class Action(enum.Enum):
+        LEARN = "learn"  # learn that the resident is known, to which team and whom to call
+
+    def scope(self, user, action: Action = Action.LEARN) -> QuerySet[Resident]:
+        known = self.cases(user).filter(resident=OuterRef("pk"))
+        return Resident.objects.filter(Exists(known), erased_at__isnull=True, restricted_at__isnull=True)
+
+    def cases(self, user) -> QuerySet[Case]:
+        """The cases whose team and responsible professional ``user`` may learn: those of a
+        team of their municipality, not erased (an erased case says nothing any more)."""
+        team_ids = professional_team_ids(user)
+        if not team_ids:
+            return Case.objects.none()
+        municipalities = Team.objects.filter(pk__in=team_ids).values("municipality_id")
+        return Case.objects.filter(team__municipality_id__in=municipalities).exclude(request_for_help=ERASED)
+
+
 alarms = AlarmPolicy()
 meetings = MeetingPolicy()
 open_questions = OpenQuestionPolicy()
+existence = ExistencePolicy()
 
 
 def professionals_for(case: Case, *, responsible: bool) -> QuerySet[User]:

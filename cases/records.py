@@ -30,10 +30,28 @@ from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy, override
 
 from base.chain import redact
 
 ERASED = "[gewist]"
+
+# Why we may hold a record (GDPR art. 6 and 9), as the resident reads it. The municipality's
+# privacy officer confirms these in the record of processing activities (art. 30).
+PUBLIC_TASK = gettext_lazy(
+    "A task in the public interest of the municipality (GDPR article 6(1)(e)): support under the "
+    "Wmo 2015, the Jeugdwet and the Participatiewet. Data about your health only as far as that "
+    "support needs it (GDPR article 9(2)(h), UAVG article 30)."
+)
+CONSENT = gettext_lazy(
+    "Your consent (GDPR article 6(1)(a)). You may withdraw it at any time; volunteer staff then no "
+    "longer see your request."
+)
+LEGAL_OBLIGATION = gettext_lazy(
+    "A legal obligation (GDPR article 6(1)(c)): we must be able to show how we handled your "
+    "requests about your data (GDPR articles 5(2) and 12)."
+)
+KEPT_WITH_CASE = gettext_lazy('Kept as long as the request for help it belongs to (see "Your requests for help").')
 
 
 class Erasure(enum.Enum):
@@ -53,6 +71,12 @@ class CaseFileRecord:
     case_path: str | None  # ORM path to its Case ("" for the case itself, None above case level)
     personal: dict[str, Erasure]
     purpose: str
+    # For the resident's right-of-access document (``privacy.document``), in their language:
+    title: str = ""  # the section's heading ("Your requests for help")
+    description: str = ""  # one sentence: what this record is
+    legal_basis: str = ""  # why we may hold it (GDPR art. 6, 9)
+    retention: str = ""  # until when it is kept
+    choice_lists: dict[str, type[models.TextChoices]] = field(default_factory=dict)  # JSON lists of codes
     kept_because: str = ""
     audit_m2m: tuple[str, ...] = ()
     audit_exclude: tuple[str, ...] = ()
@@ -128,6 +152,11 @@ def register(
     *,
     purpose: str,
     personal: dict[str, Erasure],
+    title: str,
+    description: str,
+    legal_basis: str,
+    retention: str,
+    choice_lists: dict[str, type[models.TextChoices]] | None = None,
     resident_path: str | None = None,
     case_path: str | None = None,
     kept_because: str = "",
@@ -142,12 +171,14 @@ def register(
     """Declare ``model`` a case-file record and register it with the audit log.
 
     Give ``case_path`` for records that hang from a case (``"case"``); their resident path
-    follows. Records above case level give ``resident_path``."""
+    follows. Records above case level give ``resident_path``. ``title``, ``description``,
+    ``purpose``, ``legal_basis`` and ``retention`` are what the resident reads about the record
+    in their right-of-access document: plain words, translatable (``gettext_lazy``)."""
     if resident_path is None:
         if case_path is None:
             raise TypeError("Give case_path or resident_path")
         resident_path = f"{case_path}__resident" if case_path else "resident"
-    for name in personal:
+    for name in [*personal, *(choice_lists or {})]:
         model._meta.get_field(name)  # a typo fails at start-up, not at erasure
     if any(erasure is Erasure.KEEP for erasure in personal.values()) and not kept_because:
         raise TypeError(f"{model.__name__}: say why a personal field is kept")
@@ -157,6 +188,11 @@ def register(
         case_path=case_path,
         personal=dict(personal),
         purpose=purpose,
+        title=title,
+        description=description,
+        legal_basis=legal_basis,
+        retention=retention,
+        choice_lists=dict(choice_lists or {}),
         kept_because=kept_because,
         audit_m2m=tuple(audit_m2m),
         audit_exclude=tuple(audit_exclude),
@@ -275,6 +311,11 @@ def erasure_table() -> str:
         "| record | personal-data field | erasure and the retention purge | why we hold the record |",
         "|---|---|---|---|",
     ]
+    with override("en"):
+        return _erasure_table(lines)
+
+
+def _erasure_table(lines: list[str]) -> str:
     for record in sorted(registry, key=lambda r: r.label):
         name = record.model.__name__
         if not record.personal:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("aanmelden/", views.intake, name="intake"),
     path("aanmelden/inwoners/", views.resident_search, name="resident_search"),
+    path("aanmelden/bekend/", views.existence_lookup, name="existence_lookup"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/bewerken/", views.case_edit, name="edit"),
     path("<int:pk>/inwoner/", views.resident_edit, name="resident_edit"),

@@ -29,6 +29,7 @@ from .forms import (
     CaseEditForm,
     CaseFilterForm,
     ConsentForm,
+    ExistenceLookupForm,
     IntakeForm,
     JournalForm,
     PersonForm,
@@ -97,6 +98,25 @@ def resident_search(request):
     query = request.GET.get("q", "")[:100]
     residents = selectors.resident_search(user=request.user, query=query) if len(query.strip()) >= 2 else []
     return render(request, "cases/_resident_results.html", {"residents": residents, "query": query})
+
+
+@professional_required
+@require_safe
+def existence_lookup(request):
+    """That, not what: whether another team already helps a resident, and whom to call
+    (``cases.policies.existence``); every resident found is logged (the service)."""
+    asked = any(name in request.GET for name in ExistenceLookupForm.base_fields)
+    form = ExistenceLookupForm(request.GET if asked else None)
+    found, yours = [], []
+    if form.is_valid():
+        criteria = form.cleaned_data
+        yours = selectors.resident_matches(user=request.user, **criteria)
+        found = services.resident_existence_read(actor=request.user, **criteria)
+    return render(
+        request,
+        "cases/existence_lookup.html",
+        {"form": form, "found": found, "yours": yours, "searched": form.is_bound and form.is_valid()},
+    )
 
 
 @professional_required

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -30,6 +31,34 @@ READS = {
     "existence_lookup": gettext_lazy("looked up whether the resident is known to a team"),
     "access_log": gettext_lazy("searched the access log"),
 }
+# The same, as the resident reads it in their right-of-access document.
+READS_TO_RESIDENT = {
+    "case_file": gettext_lazy("opened your case file"),
+    "volunteer_slice": gettext_lazy("saw the volunteer view of your request"),
+    "gdpr_export": gettext_lazy("made an overview of your personal data, like this one"),
+    "existence_lookup": gettext_lazy("looked up whether a team knows you (saw only the team and whom to call)"),
+}
+
+
+class ChangeWords(NamedTuple):
+    added: str
+    removed: str
+    changed_fields: str
+    changed: str
+
+
+CHANGES = ChangeWords(
+    gettext_lazy("added: %(record)s"),
+    gettext_lazy("removed: %(record)s"),
+    gettext_lazy("changed: %(record)s (%(fields)s)"),
+    gettext_lazy("changed: %(record)s"),
+)
+CHANGES_TO_RESIDENT = ChangeWords(
+    gettext_lazy("added to your file: %(record)s"),
+    gettext_lazy("removed from your file: %(record)s"),
+    gettext_lazy("changed in your file: %(record)s (%(fields)s)"),
+    gettext_lazy("changed in your file: %(record)s"),
+)
 
 
 @dataclass(frozen=True)
@@ -52,25 +81,27 @@ def _role_labels(names) -> str:
     return ", ".join(labels)
 
 
-def _what(entry: LogEntry, data: dict) -> str:
+def _what(entry: LogEntry, data: dict, to_resident: bool = False) -> str:
     model = entry.content_type.model_class() if entry.content_type_id else None
     if entry.action == LogEntry.Action.ACCESS:
         view = data.get("view", "")
-        if view in READS:
-            return str(READS[view])
+        reads = {**READS, **READS_TO_RESIDENT} if to_resident else READS
+        if view in reads:
+            return str(reads[view])
         name = model._meta.verbose_name if model else _("a record")
         return _("read: %(record)s") % {"record": name}
     if model is LogEntry and entry.object_pk == REDACTION:
         return _("erased personal data from the log (erasure on request)")
     name = str(model._meta.verbose_name) if model else _("a record")
-    if entry.action == LogEntry.Action.CREATE:
-        return _("added: %(record)s") % {"record": name}
-    if entry.action == LogEntry.Action.DELETE:
-        return _("removed: %(record)s") % {"record": name}
+    words = CHANGES_TO_RESIDENT if to_resident else CHANGES
     changed = _changed_fields(model, entry.changes if isinstance(entry.changes, dict) else {})
+    if entry.action == LogEntry.Action.CREATE:
+        return words.added % {"record": name}
+    if entry.action == LogEntry.Action.DELETE:
+        return words.removed % {"record": name}
     if changed:
-        return _("changed: %(record)s (%(fields)s)") % {"record": name, "fields": ", ".join(changed)}
-    return _("changed: %(record)s") % {"record": name}
+        return words.changed_fields % {"record": name, "fields": ", ".join(changed)}
+    return words.changed % {"record": name}
 
 
 def _changed_fields(model, changes: dict) -> list[str]:
@@ -79,9 +110,10 @@ def _changed_fields(model, changes: dict) -> list[str]:
     return [str(known[name].verbose_name) for name in changes if hasattr(known.get(name), "verbose_name")]
 
 
-def describe(entries: Sequence[LogEntry]) -> list[Event]:
+def describe(entries: Sequence[LogEntry], *, to_resident: bool = False) -> list[Event]:
     """The entries in words, in the order given. A fixed number of queries: the cases and
-    residents they are about, and the roles of the actors of changes."""
+    residents they are about, and the roles of the actors of changes. ``to_resident`` words
+    them for the resident's own document ("opened your case file")."""
     entries = list(entries)
     case_ids, resident_ids, actor_ids = set(), set(), set()
     for entry in entries:
@@ -102,10 +134,10 @@ def describe(entries: Sequence[LogEntry]) -> list[Event]:
     if actor_ids:
         for user_id, name in Group.objects.filter(user__in=actor_ids).values_list("user", "name"):
             roles_now.setdefault(user_id, []).append(name)
-    return [_event(entry, cases, residents, roles_now) for entry in entries]
+    return [_event(entry, cases, residents, roles_now, to_resident) for entry in entries]
 
 
-def _event(entry: LogEntry, cases: dict, residents: dict, roles_now: dict) -> Event:
+def _event(entry: LogEntry, cases: dict, residents: dict, roles_now: dict, to_resident: bool) -> Event:
     data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
     model = entry.content_type.model_class() if entry.content_type_id else None
     stored_case = data.get("case_id") if isinstance(data.get("case_id"), int) else None
@@ -138,7 +170,7 @@ def _event(entry: LogEntry, cases: dict, residents: dict, roles_now: dict) -> Ev
         who_id=entry.actor_id,
         roles=roles,
         action=entry.action,
-        what=_what(entry, data),
+        what=_what(entry, data, to_resident),
         subject=subject,
         case_id=case_id,
         resident_id=resident_id,

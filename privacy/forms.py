@@ -67,3 +67,17 @@ class RequestCloseForm(forms.Form):
     note = forms.CharField(
         label=_("What was done, or why not"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ExportForm(forms.Form):
+    """The language of the right-of-access document; Dutch unless the resident asks for English."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the document"),
+        choices=[("nl", "Nederlands"), ("en", "English")],
+        initial="nl",
+        widget=forms.RadioSelect,
+    )
+
+    def language_or_dutch(self) -> str:
+        return self.cleaned_data["language"] if self.is_valid() else "nl"

@@ -40,11 +40,21 @@ class DataSubjectRequest(models.Model):
     received_on = models.DateField(_("received on"), default=timezone.localdate)
     deadline = models.DateField(_("answer before"), null=True, blank=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received by"),
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
     )
     outcome = models.CharField(_("outcome"), max_length=20, choices=RequestOutcome.choices, blank=True)
     note = models.TextField(_("note"), blank=True)

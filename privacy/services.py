@@ -10,14 +10,13 @@ models by hand.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -31,9 +30,10 @@ from base.models import AuditChainCheck
 from cases.constants import CaseStatus
 from cases.models import Case, Resident
 from cases.permissions import sync_case_permissions
-from cases.records import ERASED, erase_case, erase_resident, registry
+from cases.records import ERASED, erase_case, erase_resident
 
-from .events import describe
+from . import document
+from .document import AccessDocument
 from .models import DataSubjectRequest, RequestKind, RequestOutcome, one_month_after
 from .policies import residents
 
@@ -158,145 +158,16 @@ def resident_object(*, actor: User, resident: Resident, note: str) -> Resident:
 # --- right of access (art. 15) ---------------------------------------------------------------
 
 
-@dataclass
-class ExportSection:
-    """The rows of one kind of record, with the label of every field."""
-
-    key: str
-    title: str
-    purpose: str
-    labels: dict[str, str]
-    rows: list[dict]
-
-    @property
-    def labelled_rows(self) -> list[list[tuple[str, object]]]:
-        """Each row as (label, value) pairs, for the page; lists shown as one line."""
-        return [
-            [(label, ", ".join(map(str, row[name])) if isinstance(row[name], list) else row[name])
-             for name, label in self.labels.items()]
-            for row in self.rows
-        ]  # fmt: skip
-
-
-def _value(row: models.Model, field: models.Field):
-    if field.many_to_many:
-        return [str(item) for item in getattr(row, field.name).all()]
-    value = getattr(row, field.name)
-    if value is None:
-        return None
-    if field.choices:
-        return str(getattr(row, f"get_{field.name}_display")())
-    if isinstance(value, Case):
-        return value.reference
-    if isinstance(value, User):
-        return value.display_name
-    if isinstance(value, models.Model):
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat(timespec="minutes")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def _case_id(row: models.Model, case_path: str) -> int:
-    if not case_path:
-        return row.pk
-    *hops, last = case_path.split("__")
-    for hop in hops:
-        row = getattr(row, hop)
-    return getattr(row, f"{last}_id")
-
-
-def _sections(record, rows) -> ExportSection:
-    fields = record.export_fields()
-    return ExportSection(
-        key=record.key,
-        title=str(record.model._meta.verbose_name_plural),
-        purpose=record.purpose,
-        labels={f.name: str(f.verbose_name) for f in fields},
-        rows=[{f.name: _value(row, f) for f in fields} for row in rows],
-    )
-
-
-def _rows(record, resident: Resident) -> QuerySet:
-    fields = record.export_fields()
-    relations = [f.name for f in fields if f.many_to_one]
-    m2m = [f.name for f in fields if f.many_to_many]
-    return record.of_residents([resident.pk]).select_related(*relations).prefetch_related(*m2m).order_by("pk")
-
-
 @transaction.atomic
-def access_export(*, actor: User, resident: Resident) -> dict:
-    """Everything we hold about one resident (art. 15): every record the registry declares, with
-    every field, per case; the resident's requests; and who read or changed the file.
-    Producing it is logged and recorded as a request."""
+def access_export(*, actor: User, resident: Resident, language: str = "nl") -> AccessDocument:
+    """Everything we hold about one resident (art. 15) as a document they can read, in
+    ``language``: every record the registry declares, who received data and who looked at the
+    file (``privacy.document``). Producing it is logged and recorded as a request."""
     _require_privacy_officer(actor, resident)
-    per_case: dict[int, list[ExportSection]] = {}
-    above_cases: list[ExportSection] = []
-    for record in registry:
-        rows = list(_rows(record, resident))
-        if record.case_path is None:
-            above_cases.append(_sections(record, rows))
-            continue
-        grouped: dict[int, list] = {}
-        for row in rows:
-            grouped.setdefault(_case_id(row, record.case_path), []).append(row)
-        for case_id, case_rows in grouped.items():
-            per_case.setdefault(case_id, []).append(_sections(record, case_rows))
-    resident_section = next(section for section in above_cases if section.key == registry.records[Resident].key)
-    case_ids = sorted(per_case)
-    teams = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "team__name"))
-    export = {
-        "generated_at": timezone.localtime().isoformat(timespec="minutes"),
-        "resident": resident_section.rows[0] if resident_section.rows else {},
-        "resident_section": resident_section,
-        "cases": [
-            {
-                "id": case_id,
-                "team": teams.get(case_id, ""),
-                "records": {section.key: section.rows for section in per_case[case_id]},
-                "sections": per_case[case_id],
-            }
-            for case_id in case_ids
-        ],
-        "records": {section.key: section.rows for section in above_cases if section is not resident_section},
-        "sections": [section for section in above_cases if section is not resident_section],
-        "access_log": [
-            {
-                "when": event.when.isoformat(timespec="minutes"),
-                "who": event.who,
-                "role": event.roles,
-                "what": event.what,
-            }
-            for event in describe(
-                entries_about(resident, case_ids).select_related("actor", "content_type").order_by("timestamp", "pk")
-            )
-        ],
-    }
     with acting_as(actor):
         log_access(actor=actor, instance=resident, view="gdpr_export")
         request_handled(actor=actor, resident=resident, kind=RequestKind.ACCESS)
-    return export
-
-
-def export_as_json(export: dict) -> dict:
-    """The export without the page's helpers (sections, labels): plain, documented keys."""
-    return {
-        **{key: value for key, value in export.items() if key not in ("sections", "resident_section", "cases")},
-        "cases": [{key: value for key, value in case.items() if key != "sections"} for case in export["cases"]],
-    }
-
-
-def entries_about(resident: Resident, case_ids: list[int]) -> QuerySet[LogEntry]:
-    """Audit and access entries about the resident, their cases and every record on them."""
-    resident_type = ContentType.objects.get_for_model(Resident)
-    case_type = ContentType.objects.get_for_model(Case)
-    return LogEntry.objects.filter(
-        Q(content_type=resident_type, object_id=resident.pk)
-        | Q(content_type=case_type, object_id__in=case_ids)
-        | Q(additional_data__case_id__in=case_ids)
-    )
+    return document.build(resident, language=language)
 
 
 # --- erasure (art. 17) and the purge of expired files ----------------------------------------

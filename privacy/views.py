@@ -7,6 +7,7 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +16,11 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.decorators import role_required
 from accounts.roles import Role
 from base.exports import csv_response
+from base.pdf import PdfUnavailable, html_to_pdf
 from base.submissions import posted_key, submit_once
 
 from . import policies, selectors, services
-from .forms import AccessLogFilterForm, ReasonForm, RequestCloseForm, RequestRegisterForm
+from .forms import AccessLogFilterForm, ExportForm, ReasonForm, RequestCloseForm, RequestRegisterForm
 
 privacy_officer_required = role_required(Role.PRIVACY_OFFICER)
 
@@ -77,6 +79,7 @@ def _resident_page(request, person, register_form=None, status=200):
             "form": ReasonForm(),
             "register_form": register_form or RequestRegisterForm(initial={"received_on": timezone.localdate()}),
             "close_form": RequestCloseForm(),
+            "export_form": ExportForm(),
         },
         status=status,
     )
@@ -116,20 +119,30 @@ def request_close(request, pk: int):
 @privacy_officer_required
 @require_POST
 def export(request, pk: int, fmt: str):
-    """Right of access (art. 15): a readable document (HTML, printable to PDF) or JSON. Making
-    it records the request and an access entry, so it is a POST (a GET changes nothing)."""
-    if fmt not in ("html", "json"):
+    """Right of access (art. 15): a document the resident can read, as a page or a PDF, in Dutch
+    or English; or JSON (art. 20). Making it records the request and an access entry, so it is a
+    POST (a GET changes nothing)."""
+    if fmt not in ("html", "pdf", "json"):
         raise Http404
     person = policies.residents.get(request.user, policies.residents.Action.HANDLE, pk)
-    data = services.access_export(actor=request.user, resident=person)
+    language = ExportForm(request.POST).language_or_dutch()
+    doc = services.access_export(actor=request.user, resident=person, language=language)
+    name = f"inzage-{timezone.localdate():%Y-%m-%d}-inwoner-{person.pk}"
     if fmt == "json":
         response = HttpResponse(
-            json.dumps(services.export_as_json(data), ensure_ascii=False, indent=2, default=str),
-            content_type="application/json; charset=utf-8",
+            json.dumps(doc.as_json(), ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
         )
-        response["Content-Disposition"] = f'attachment; filename="inzage-inwoner-{person.pk}.json"'
-        return response
-    return render(request, "privacy/export.html", {"data": data, "resident": person})
+    elif fmt == "pdf":
+        try:
+            content = html_to_pdf(render_to_string("privacy/document_pdf.html", {"doc": doc}))
+        except PdfUnavailable:
+            messages.error(request, _("This server cannot make PDFs. Make the readable document and print it."))
+            return redirect("privacy:resident", pk=person.pk)
+        response = HttpResponse(content, content_type="application/pdf")
+    else:
+        return render(request, "privacy/export.html", {"doc": doc, "resident": person})
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 @privacy_officer_required

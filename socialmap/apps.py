@@ -9,7 +9,7 @@ class SocialMapConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from cases.records import Erasure, register
+        from cases.records import KEPT_WITH_CASE, PUBLIC_TASK, Erasure, register
 
         from .models import CollectiveSignal, Offer, Referral
         from .selectors import REFERRAL_FIELDS, referrals_by_case
@@ -19,7 +19,13 @@ class SocialMapConfig(AppConfig):
         register(
             Referral,
             case_path="case",
-            purpose="referrals of the resident to a local offer, and how it went (R12)",
+            purpose=_("referrals of the resident to a local offer, and how it went (R12)"),
+            title=_("Referrals"),
+            description=_(
+                "Local activities and organisations we pointed you to, and how it went. The app sends them no data."
+            ),
+            legal_basis=PUBLIC_TASK,
+            retention=KEPT_WITH_CASE,
             personal={"outcome_note": Erasure.CLEAR},
             section="referrals",
             file_reader=referrals_by_case,

@@ -57,9 +57,16 @@ class Referral(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="referrals", verbose_name=_("case"))
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("offer"))
     visit = models.ForeignKey(
-        "cases.HomeVisit", on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
+        "cases.HomeVisit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("during the home visit"),
     )
-    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("referred by")
+    )
     referred_at = models.DateTimeField(_("referred at"), default=timezone.now)
     outcome = models.CharField(
         _("how it went"), max_length=20, choices=ReferralOutcome.choices, default=ReferralOutcome.PENDING

@@ -229,3 +229,17 @@ def test_batch_sealing_leaves_pages_alone_until_the_job_runs(reference_data):
         call_command("seal_audit_chain")
     assert AuditSeal.objects.count() == LogEntry.objects.count()
     assert verify().ok
+
+
+def test_a_request_leaves_no_actor_behind_for_code_that_runs_after_it(client):
+    """auditlog's middleware left the request's user in the thread's context: a change made
+    later in that thread, outside any request, was written in that user's name."""
+    from auditlog.context import auditlog_value
+
+    from tests.factories import PASSWORD, make_privacy_officer
+
+    officer = make_privacy_officer()
+    client.login(username=officer.username, password=PASSWORD)
+    client.get("/")
+
+    assert not (auditlog_value.get(None) or {}).get("actor")

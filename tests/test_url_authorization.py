@@ -93,6 +93,9 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     ("cases:intake",                  "POST", (302, 200, 200, 404, 404, 404, 404)),
     ("cases:resident_search",         "GET",  (302, 200, 200, 404, 404, 404, 404)),
     ("cases:resident_search",         "POST", (302, 405, 405, 404, 404, 404, 404)),  # read-only fragment
+    # "That, not what": any professional may learn that another team knows a resident (logged).
+    ("cases:existence_lookup",        "GET",  (302, 200, 200, 404, 404, 404, 404)),
+    ("cases:existence_lookup",        "POST", (302, 405, 405, 404, 404, 404, 404)),  # read-only: GET only
     ("cases:detail",                  "GET",  (302, 200, 404, 404, 404, 404, 404)),
     ("cases:detail",                  "POST", (302, 405, 405, 404, 404, 404, 404)),  # read-only: GET only
     ("cases:edit",                    "GET",  (302, 200, 404, 404, 404, 404, 404)),

@@ -4,7 +4,7 @@ A record outside the reader's scope raises ``Http404``, exactly like one that do
 reads of a file or a slice write an access entry. Split along its seams:
 
 * ``files``      the team's cases and one case file (professionals);
-* ``residents``  finding residents and likely duplicates;
+* ``residents``  finding residents, likely duplicates, and whether another team knows one;
 * ``lists``      the team case list with filters and keyset pages;
 * ``meeting``    the weekly meeting's agenda;
 * ``volunteer``  slices and the open-questions board (volunteer staff).
@@ -29,7 +29,16 @@ from .meeting import (
     meeting_agenda_for_team,
     responsible_of,
 )
-from .residents import matching_residents, resident_duplicates, resident_search, residents_for
+from .residents import (
+    KnownContact,
+    KnownElsewhere,
+    known_elsewhere,
+    matching_residents,
+    resident_duplicates,
+    resident_matches,
+    resident_search,
+    residents_for,
+)
 from .volunteer import OpenQuestion, open_questions, volunteer_case, volunteer_cases
 
 __all__ = [
@@ -39,6 +48,8 @@ __all__ = [
     "AgendaPage",
     "CaseFile",
     "CasePage",
+    "KnownContact",
+    "KnownElsewhere",
     "OpenQuestion",
     "assignable_volunteers",
     "case_file",
@@ -46,11 +57,13 @@ __all__ = [
     "case_people",
     "current_meeting_team",
     "decided_item",
+    "known_elsewhere",
     "matching_residents",
     "meeting_agenda",
     "meeting_agenda_for_team",
     "open_questions",
     "resident_duplicates",
+    "resident_matches",
     "resident_search",
     "residents_for",
     "responsible_of",

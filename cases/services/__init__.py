@@ -10,7 +10,7 @@ The package is split along its seams:
 * ``people``    who works on a case and the resident's consent (R6, R9);
 * ``entries``   journal, home visits, agreements, volunteer staff's answers and alarms;
 * ``meeting``   the weekly meeting (R4, R5);
-* ``reads``     reading a case file or a slice, recorded in the access log;
+* ``reads``     reading a case file, a slice or whether another team knows a resident, logged;
 * ``retention`` the keep-until date of a closed file.
 """
 
@@ -49,7 +49,7 @@ from .people import (
     membership_end,
     volunteer_assign,
 )
-from .reads import case_file_read, case_slice_read
+from .reads import case_file_read, case_slice_read, resident_existence_read
 from .retention import retention_until_for
 from .workflow import (
     case_activate,
@@ -100,6 +100,7 @@ __all__ = [
     "membership_end",
     "notify_alarm",
     "resident_create",
+    "resident_existence_read",
     "resident_update",
     "retention_until_for",
     "validate_visit_date",

@@ -1,17 +1,21 @@
 """Reading a file is recorded: every read of a case file or a slice writes an access entry
-(who read what, through which view, in which role). Selectors only read; these services read
-through them and write the entry, so a refused read (404) writes none."""
+(who read what, through which view, in which role), and so does learning that another team
+knows a resident. Selectors only read; these services read through them and write the entry,
+so a refused read (404) writes none."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.db import transaction
 
 from accounts.models import User
 from base.audit import log_access
 
-from ..models import Case
-from ..selectors import CaseFile, case_file, volunteer_case
+from ..models import Case, Resident
+from ..selectors import CaseFile, KnownElsewhere, case_file, known_elsewhere, volunteer_case
 from ..slice import CaseSlice
+from ._common import require_professional
 
 
 @transaction.atomic
@@ -27,4 +31,26 @@ def case_slice_read(*, actor: User, case_id: int) -> CaseSlice:
     """One volunteer slice for a page, its read logged ('volunteer_slice')."""
     found = volunteer_case(user=actor, case_id=case_id)
     log_access(actor=actor, instance=Case(pk=found.id), view="volunteer_slice")
+    return found
+
+
+@transaction.atomic
+def resident_existence_read(
+    *,
+    actor: User,
+    last_name: str,
+    date_of_birth: datetime.date | None,
+    postcode: str,
+    house_number: str,
+) -> list[KnownElsewhere]:
+    """That, not what: which other teams know the resident, and whom to call
+    (``selectors.known_elsewhere``). Every resident found is an access entry on the Resident
+    ('existence_lookup'), so it shows in the access log and in the resident's right-of-access
+    export. Professionals only (``cases.policies.existence``)."""
+    require_professional(actor)
+    found = known_elsewhere(
+        user=actor, last_name=last_name, date_of_birth=date_of_birth, postcode=postcode, house_number=house_number
+    )
+    for hit in found:
+        log_access(actor=actor, instance=Resident(pk=hit.resident_id), view="existence_lookup")
     return found

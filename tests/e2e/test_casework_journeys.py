@@ -4,6 +4,7 @@
   volunteer, a journal entry is added without a page reload, and the case is closed.
 * Volunteer staff, on a 390 x 844 phone, log a home visit and raise the alarm; the supervising
   professional sees the alarm on their home page.
+* A professional, on a phone, learns that another team knows a resident ("that, not what").
 """
 
 import re
@@ -13,7 +14,8 @@ from playwright.sync_api import expect
 from accounts.models import User
 from cases.constants import CaseStatus, MembershipRole
 from cases.models import Alarm, Case, CaseMembership, HomeVisit, JournalEntry, MeetingDecision
-from tests.e2e.conftest import PHONE, assert_accessible, login, screenshot
+from cases.selectors import residents_for
+from tests.e2e.conftest import PHONE, assert_accessible, horizontal_overflow, login, screenshot
 
 
 def test_intake_to_meeting_decision_to_journal_to_close(browser_session):
@@ -182,23 +184,55 @@ def test_coordinator_pages_and_roster_week_and_checkin(browser_session):
     screenshot(page, "coordinator", "journey-checkin-recorded")
 
 
-def test_privacy_officer_pages_and_a_right_of_access_export(browser_session):
-    """Journey [6]: the privacy officer searches the access log, finds a resident and opens
-    the right-of-access overview (axe, Dutch, screenshots on every page)."""
-    from tests.e2e.conftest import NL, PageWalk
+def test_privacy_officer_finds_who_looked_and_hands_over_the_export(browser_session):
+    """Journey [11]: the privacy officer sees the audit log's last check on their desk, finds a
+    resident, reads who looked at the file, and makes the right-of-access document — as a page
+    at phone and laptop width, and as a PDF (axe, Dutch, screenshots on every page)."""
+    import io
 
+    from pypdf import PdfReader
+
+    from privacy.services import audit_chain_check
+    from tests.e2e.conftest import LAPTOP, NL, PageWalk
+
+    check = audit_chain_check()
+    assert check.ok
     case = Case.objects.filter(team__name="Team Elst", status=CaseStatus.ACTIVE).order_by("pk").first()
     resident = case.resident
     page = browser_session.new_page()
     login(page, "privacy")
     walk = PageWalk(page, "privacy")
-    walk.visit("access-log", f"/privacy/toegangslog/?case_id={case.pk}", NL("Access log"))
-    walk.visit("residents", f"/privacy/inwoners/?q={resident.last_name}", NL("GDPR requests"))
-    walk.visit("resident", f"/privacy/inwoners/{resident.pk}/", resident.last_name)
-    page.get_by_role("button", name=NL("Readable document").dutch()).click()  # a POST: it is recorded
-    walk.check("export", NL("Overview of personal data"))
+
+    walk.visit("desk", "/", "Welkom")
+    desk_chain = page.locator("section[aria-labelledby=desk-chain]")
+    expect(desk_chain).to_contain_text(NL("Unchanged").dutch())
+
+    walk.visit("access-log-resident", f"/privacy/toegangslog/?resident={resident.last_name}", NL("Access log"))
+    expect(page.locator("main table")).to_contain_text(resident.full_name)
+    page.locator("main").get_by_role("link", name=resident.full_name).first.click()
+    page.wait_for_url(re.compile(rf"/privacy/inwoners/{resident.pk}/$"))
+    walk.check("resident", resident.last_name)
+
+    page.get_by_role("button", name=NL("Show the document").dutch()).click()  # a POST: it is recorded
+    walk.check("export", NL("Your personal data at the social neighbourhood team"))
+    document = page.locator("article.access-document")
+    expect(document).to_contain_text(case.request_for_help[:30])
+    expect(document).to_contain_text(NL("Who looked at your file").dutch())
+    responsible = CaseMembership.objects.get(case=case, role=MembershipRole.RESPONSIBLE, ended_at=None).user
+    expect(document).to_contain_text(responsible.display_name)
+    for viewport in (PHONE, LAPTOP):
+        page.set_viewport_size(viewport)
+        assert horizontal_overflow(page) <= 0, f"the document scrolls sideways at {viewport['width']} px"
+        screenshot(page, "privacy", f"export-{viewport['width']}")
+
+    page.go_back()
+    page.wait_for_url(re.compile(rf"/privacy/inwoners/{resident.pk}/$"))
+    with page.expect_download() as download:
+        page.get_by_role("button", name=NL("Download as PDF").dutch()).click()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(download.value.path().read_bytes())).pages)
+    assert resident.full_name in " ".join(text.split())
+    assert NL("Who looked at your file").dutch() in text
     walk.finish()
-    expect(page.locator("main")).to_contain_text(case.request_for_help[:30])
 
 
 def test_volunteer_refers_a_resident_from_a_visit_to_the_social_map(browser_session):
@@ -250,3 +284,32 @@ def test_reports_with_charts_for_a_professional_and_a_coordinator(browser_sessio
         expect(page.locator("svg.chart").first).to_be_visible()
         if username == "coordinator":
             expect(page.locator("main")).to_contain_text("<5")
+
+
+def test_a_professional_learns_that_another_team_knows_a_resident_on_a_phone(browser_session):
+    """That, not what: a professional of Team Elst looks up a resident known only to Team
+    Zetten, by postcode and house number, on a 390 px phone: the team and whom to call, no file."""
+    seeker = User.objects.get(username="professional")
+    case = (
+        Case.objects.filter(team__name="Team Zetten", memberships__role=MembershipRole.RESPONSIBLE)
+        .exclude(resident__in=residents_for(seeker))
+        .exclude(resident__postcode="")
+        .select_related("resident")
+        .first()
+    )
+    resident = case.resident
+    page = browser_session.new_page(PHONE)
+    login(page, "professional")
+
+    page.goto("/casussen/aanmelden/")
+    page.get_by_role("link", name=re.compile("ander team")).first.click()
+    page.fill("#id_postcode", resident.postcode)
+    page.fill("#id_house_number", resident.house_number)
+    page.locator("main form button[type=submit]").first.click()
+
+    expect(page.locator("main")).to_contain_text("Team Zetten")
+    assert resident.first_name not in page.locator("main").inner_text()
+    assert page.locator("main a[href^='tel:']").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible(page)
+    screenshot(page, "professional", "existence-lookup")

@@ -93,8 +93,9 @@ def test_right_of_access_export_holds_everything_and_is_logged(client, officer):
 
     assert escape(case.resident.last_name) in html and "Notitie over de inwoner" in html
     assert data["resident"]["last_name"] == case.resident.last_name
-    assert data["cases"][0]["records"]["journalentry"][0]["text"] == "Notitie over de inwoner"
-    assert data["cases"][0]["records"]["volunteerconsent"] and data["access_log"]
+    assert data["records"]["journalentry"][0]["text"] == "Notitie over de inwoner"
+    assert data["records"]["journalentry"][0]["case"] == case.reference
+    assert data["records"]["volunteerconsent"] and data["access_log"]
     assert DataSubjectRequest.objects.filter(kind="access").count() == 2
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, additional_data__view="gdpr_export").count() == 2
 

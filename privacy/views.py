@@ -134,7 +134,10 @@ def export(request, pk: int, fmt: str):
         )
     elif fmt == "pdf":
         try:
-            content = html_to_pdf(render_to_string("privacy/document_pdf.html", {"doc": doc}))
+            content = html_to_pdf(
+                render_to_string("privacy/document_pdf.html", {"doc": doc}),
+                stylesheets=("css/access-document-print.css",),
+            )
         except PdfUnavailable:
             messages.error(request, _("This server cannot make PDFs. Make the readable document and print it."))
             return redirect("privacy:resident", pk=person.pk)

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -294,9 +295,9 @@ def allowance(request):
                     st.profile.user.display_name,
                     st.profile.team.name,
                     str(st.profile.allowance or ""),
-                    *[f"{amount:.2f}" for amount in st.monthly_amounts],
-                    f"{st.total_hours:.1f}",
-                    f"{st.total_amount:.2f}",
+                    *[number_format(amount, 2) for amount in st.monthly_amounts],
+                    number_format(st.total_hours, 1),
+                    number_format(st.total_amount, 2),
                     " ".join(st.warnings),
                 ]
                 for st in statements

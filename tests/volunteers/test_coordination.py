@@ -34,6 +34,7 @@ from volunteers.models import (
     Location,
     RosterSlot,
     Shift,
+    VolunteerStaff,
 )
 
 TODAY = timezone.localdate()
@@ -273,6 +274,9 @@ def test_allowance_counts_visits_and_shifts(team):
 
     case_services.home_visit_log(actor=team["volunteer"], case=case, visited_on=TODAY, duration_minutes=60)
     tuesday = MONDAY - datetime.timedelta(days=6)
+    # Working since the start of the year: in the first week of a month last week's Tuesday is
+    # in the month before, which counts only when the volunteer had started by then.
+    VolunteerStaff.objects.filter(pk=team["profile"].pk).update(started_on=TODAY.replace(month=1, day=1))
     if tuesday.year == TODAY.year:
         services.shift_assign(actor=team["coordinator"], slot=team["slot"], date=tuesday, person=team["volunteer"])
 
@@ -293,6 +297,17 @@ def test_allowance_csv_export_is_protected_against_formulas(client, team):
     body = response.content.decode()
     assert response["Content-Type"].startswith("text/csv")
     assert "'=HYPERLINK(1)" in body
+
+
+def test_allowance_amounts_have_a_decimal_comma_for_a_dutch_spreadsheet(client, team):
+    """The CSV is ';'-separated for Dutch Excel, which reads "12.50" as text or a date."""
+    _login(client, team["coordinator"])
+
+    body = client.get(reverse("coordination:allowance"), {"formaat": "csv", "jaar": str(TODAY.year)}).content.decode()
+
+    [row] = [line for line in body.splitlines()[1:] if line]
+    amounts = row.split(";")[3:17]
+    assert amounts and all("," in amount and "." not in amount for amount in amounts), amounts
 
 
 def test_reminders_email_vog_expiry_and_overdue_checkins(team):

@@ -65,7 +65,7 @@ class Team(models.Model):
     volunteers_join_meeting = models.BooleanField(
         _("volunteer staff join the case meeting"),
         default=False,
-        help_text=_("Some teams let volunteer staff join the case discussion; others keep them in a second ring (R4)."),
+        help_text=_("Some teams let volunteer staff join the case discussion; others keep them in a second ring."),
     )
 
     inactivity_weeks = models.PositiveSmallIntegerField(

@@ -68,8 +68,20 @@ def _valid_id(value) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 19 and 0 < int(text) <= MAX_ID
 
 
+# The empty choice of a select, in words (Django's default is "---------").
+EMPTY_CHOICE = _("Choose…")
+
+
+def _worded_blank(choices) -> list:
+    return [(value, EMPTY_CHOICE if value == "" and label == "---------" else label) for value, label in choices]
+
+
 class ModelChoiceField(forms.ModelChoiceField):
-    """Django's field, with the id checked before the database is asked."""
+    """Django's field, with the id checked before the database is asked, and its empty choice
+    in words."""
+
+    def __init__(self, queryset, *, empty_label=EMPTY_CHOICE, **kwargs):
+        super().__init__(queryset, empty_label=empty_label, **kwargs)
 
     def to_python(self, value):
         if value not in self.empty_values and _is_integer_key(self) and not _valid_id(value):
@@ -139,7 +151,10 @@ def guarded_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
         kwargs.setdefault("form_class", ModelChoiceField)
     elif isinstance(db_field, models.ManyToManyField):
         kwargs.setdefault("form_class", ModelMultipleChoiceField)
-    return db_field.formfield(**kwargs)
+    formfield = db_field.formfield(**kwargs)
+    if isinstance(formfield, forms.ChoiceField) and not isinstance(formfield, forms.ModelChoiceField):
+        formfield.choices = _worded_blank(formfield.choices)
+    return formfield
 
 
 class _GuardedModelFormMetaclass(forms.models.ModelFormMetaclass):

@@ -61,7 +61,7 @@ def register_case_records() -> None:
     register(
         m.CaseMembership,
         case_path="case",
-        purpose=_("who works on the case and who is responsible (R9)"),
+        purpose=_("who works on the case and who is responsible"),
         title=_("Who helps you"),
         description=_("The professionals and volunteer staff who work on your request, and since when."),
         legal_basis=PUBLIC_TASK,
@@ -71,7 +71,7 @@ def register_case_records() -> None:
     register(
         m.VolunteerConsent,
         case_path="case",
-        purpose=_("the resident's answer to 'may a volunteer join?' (R6)"),
+        purpose=_("the resident's answer to 'may a volunteer join?'"),
         title=_("Your consent for volunteer staff"),
         description=_("Whether you agreed that volunteer staff help you, and when you said so."),
         legal_basis=CONSENT,
@@ -91,7 +91,7 @@ def register_case_records() -> None:
     register(
         m.HomeVisit,
         case_path="case",
-        purpose=_("home visits by volunteer staff and professionals (R9)"),
+        purpose=_("home visits by volunteer staff and professionals"),
         title=_("Home visits"),
         description=_("Visits to your home: who came, when, and what was done."),
         legal_basis=PUBLIC_TASK,
@@ -102,7 +102,7 @@ def register_case_records() -> None:
     register(
         m.Agreement,
         case_path="case",
-        purpose=_("who does what by when (R10)"),
+        purpose=_("who does what by when"),
         title=_("Agreements"),
         description=_("What was agreed, who does it, and by when."),
         legal_basis=PUBLIC_TASK,
@@ -112,11 +112,12 @@ def register_case_records() -> None:
     register(
         m.CaseInterest,
         case_path="case",
-        purpose=_("volunteer staff's answers on the open-questions board (R5, R7)"),
+        purpose=_("volunteer staff's answers on the open-questions board"),
         title=_("Volunteer staff who were asked"),
         description=_(
             "Volunteer staff read a short summary of your request, without your name or address, "
-            "and said whether they could help."
+            "and said whether they could help. Volunteer staff the team proposed saw your name and "
+            "street first, and could say no when they know you."
         ),
         legal_basis=PUBLIC_TASK,
         retention=KEPT_WITH_CASE,
@@ -125,7 +126,7 @@ def register_case_records() -> None:
     register(
         m.MeetingDecision,
         case_path="case",
-        purpose=_("the weekly meeting's decisions (R4)"),
+        purpose=_("the weekly meeting's decisions"),
         title=_("Decisions of the team meeting"),
         description=_("What the team decided about your request in its weekly meeting."),
         legal_basis=PUBLIC_TASK,
@@ -136,7 +137,7 @@ def register_case_records() -> None:
     register(
         m.Alarm,
         case_path="case",
-        purpose=_("volunteer staff raising the alarm about a case (R11)"),
+        purpose=_("volunteer staff raising the alarm about a case"),
         title=_("Alarms"),
         description=_("When volunteer staff were worried about you and warned a professional."),
         legal_basis=PUBLIC_TASK,

@@ -1,6 +1,7 @@
 """Forms of the professionals' pages. Validation of rules stays in the services."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User, Village
@@ -52,6 +53,7 @@ class ResidentForm(ModelForm):
         self.fields["village"].queryset = villages if villages is not None else Village.objects.all()
         self.fields["notes"].max_length = MAX_TEXT
         self.fields["postcode"].widget.attrs["autocomplete"] = "postal-code"
+        self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
         arm_version(self, self.instance)
 
     def clean_postcode(self) -> str:
@@ -118,7 +120,7 @@ class CaseFieldsForm(forms.Form):
 class IntakeForm(CaseFieldsForm):
     consent_answer = forms.ChoiceField(
         label=_("May a volunteer join?"),
-        help_text=_("Ask the resident. Without a yes, no volunteer is involved (R6)."),
+        help_text=_("Ask the resident. Without a yes, no volunteer is involved."),
         choices=ConsentAnswer.choices,
         initial=ConsentAnswer.NOT_ASKED,
         widget=forms.RadioSelect,

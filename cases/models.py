@@ -5,6 +5,7 @@
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -85,10 +86,19 @@ class Resident(models.Model):
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
-        indexes = [models.Index(fields=["last_name", "first_name"]), models.Index(fields=["postcode"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["postcode"]),
+            models.Index(fields=["date_of_birth"]),  # the duplicate check at intake
+        ]
 
     def __str__(self) -> str:
         return f"Resident #{self.pk}"
+
+    def clean(self) -> None:
+        """Checked by every form and service that saves a resident (``full_clean``)."""
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": _("A date of birth cannot be in the future.")})
 
     @property
     def full_name(self) -> str:
@@ -181,7 +191,12 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class CaseMembership(CaseChildMixin, models.Model):
-    """Who works on a case: the responsible professional, other professionals, volunteer staff."""
+    """Who works on a case: the responsible professional, other professionals, volunteer staff.
+
+    A volunteer joins in two steps (R7): the team *proposes* them (``accepted_at`` empty: no
+    slice, only the resident's name and street, so they can say whether they know them), and
+    they accept (``accepted_at`` set: the slice opens) or decline (the membership ends).
+    Professionals are accepted when they are added."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("case"))
     user = models.ForeignKey(
@@ -190,6 +205,7 @@ class CaseMembership(CaseChildMixin, models.Model):
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices)
     started_at = models.DateTimeField(_("start"), default=timezone.now)
     ended_at = models.DateTimeField(_("end"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
@@ -206,6 +222,11 @@ class CaseMembership(CaseChildMixin, models.Model):
             models.UniqueConstraint(
                 fields=["case", "user"], condition=Q(ended_at__isnull=True), name="case_one_open_membership_per_user"
             ),
+            # Only volunteer staff can be proposed and not (yet) accepted.
+            models.CheckConstraint(
+                condition=Q(role=MembershipRole.VOLUNTEER) | Q(accepted_at__isnull=False),
+                name="membership_professionals_accepted",
+            ),
         ]
         indexes = [models.Index(fields=["user", "ended_at"], name="membership_user_open")]
 
@@ -215,6 +236,11 @@ class CaseMembership(CaseChildMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+    @property
+    def is_proposal(self) -> bool:
+        """Proposed by the team, not yet accepted by the volunteer: no slice (R7)."""
+        return self.ended_at is None and self.accepted_at is None
 
 
 class VolunteerConsent(CaseChildMixin, models.Model):
@@ -346,9 +372,16 @@ class DeclineReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The board hides who the resident is, so "I know this resident" is a reason only for a
+# proposal, which shows the name and street (R7). Old board answers may still hold it.
+BOARD_DECLINE_REASONS = (DeclineReason.OUTSIDE_EXPERTISE, DeclineReason.OTHER)
+PROPOSAL_DECLINE_REASONS = (DeclineReason.KNOWS_RESIDENT, DeclineReason.OUTSIDE_EXPERTISE, DeclineReason.OTHER)
+
+
 class CaseInterest(CaseChildMixin, models.Model):
-    """A volunteer's answer on the open-questions board (R5, R7). A decline or conflict is seen
-    by professionals only and keeps the volunteer out of the suggestions for this case."""
+    """A volunteer's answer on the open-questions board (R5, R7), or their decline of a
+    proposal. A decline or conflict is seen by professionals only and keeps the volunteer out
+    of the suggestions for this case."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interests", verbose_name=_("case"))
     volunteer = models.ForeignKey(

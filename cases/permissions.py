@@ -112,9 +112,13 @@ def _grant_condition(user, action: CaseAction, *, per_case: bool = False) -> Q:
         user_grant = Q(pk__in=user_grants.values("content_object_id"))
         group_grant = Q(pk__in=group_grants.values("content_object_id"))
     if action.role is Role.VOLUNTEER_STAFF:
-        # Volunteers never hold group grants: their access is personal, per assignment; and
-        # never to a resident who restricted processing (also when a grant was left behind).
-        return user_grant & Q(resident__restricted_at__isnull=True)
+        # Volunteers never hold group grants: their access is personal, per assignment; never
+        # to a resident who restricted processing, and only on a case they accepted (a proposal
+        # reads no slice, R7), also when a grant was left behind.
+        accepted = CaseMembership.objects.filter(
+            user=user, role=MembershipRole.VOLUNTEER, ended_at__isnull=True, accepted_at__isnull=False
+        )
+        return user_grant & Q(pk__in=accepted.values("case_id")) & Q(resident__restricted_at__isnull=True)
     return user_grant | group_grant
 
 
@@ -172,8 +176,8 @@ def _passes_gates(user, action: CaseAction) -> bool:
 def eligible_volunteers(case: Case) -> QuerySet[VolunteerStaff]:
     """Who may join ``case`` as volunteer staff (R5–R7): only with the resident's consent, on an
     open and unrestricted case, screened volunteer staff of its team who did not decline it and
-    are not on it already. The case page's picker, the meeting's suggestions and the services
-    all read this one rule."""
+    are not on it already (a proposal waiting for an answer counts as on it). The case page's
+    picker, the meeting's suggestions and the services all read this one rule."""
     restricted = Resident.objects.filter(pk=case.resident_id, restricted_at__isnull=False).exists()
     if case.status == CaseStatus.CLOSED or restricted or not consent_allows_volunteer(case):
         return VolunteerStaff.objects.none()
@@ -210,6 +214,7 @@ class MemberFact:
     role: str
     account_active: bool
     volunteer_screened: bool = False  # only read for volunteer staff
+    volunteer_accepted: bool = False  # only read for volunteer staff: a proposal holds no slice (R7)
 
 
 def grants_from_facts(
@@ -236,7 +241,12 @@ def grants_from_facts(
             continue
         if member.role in (MembershipRole.RESPONSIBLE, MembershipRole.PROFESSIONAL):
             user_grants.update((member.user_id, codename) for codename in professional_codenames)
-        elif member.role == MembershipRole.VOLUNTEER and volunteers_allowed and member.volunteer_screened:
+        elif (
+            member.role == MembershipRole.VOLUNTEER
+            and volunteers_allowed
+            and member.volunteer_screened
+            and member.volunteer_accepted
+        ):
             user_grants.update((member.user_id, codename) for codename in VOLUNTEER_SLICE)
     return user_grants, group_grants
 
@@ -252,6 +262,7 @@ def desired_grants(case: Case) -> tuple[set[tuple[int, str]], set[tuple[int, str
             volunteer_screened=membership.role == MembershipRole.VOLUNTEER
             and membership.user.is_active
             and volunteer_may_hold_access(membership.user),
+            volunteer_accepted=membership.accepted_at is not None,
         )
         for membership in CaseMembership.objects.filter(case=case, ended_at__isnull=True).select_related("user")
     ]

@@ -4,6 +4,7 @@ answers both "may this user…" and "which objects…" (``base.policy.Policy``).
 * :data:`alarms` — who follows up an alarm (R11);
 * :data:`meetings` — who holds or joins a team's weekly meeting (R4);
 * :data:`open_questions` — the volunteer staff's open-questions board (R5, R6, R8);
+* :data:`proposals` — a volunteer's own proposals for a case, to accept or decline (R7);
 * :data:`existence` — whose existence a professional of another team may learn ("that, not what");
 * :func:`professionals_for` — who may be made responsible for, or added to, a case.
 
@@ -118,6 +119,40 @@ class OpenQuestionPolicy(Policy[Case]):
         )
 
 
+class ProposalPolicy(Policy[CaseMembership]):
+    """A proposal (R7): the team proposed a volunteer for a case and waits for their answer.
+    Only the volunteer themself sees and answers it, only while it is open and not yet
+    accepted, while they may work on cases (role, account, VOG), and only while a volunteer may
+    be involved at all: the case is not closed, the resident consented (R6) and did not
+    restrict processing (art. 18). What they then see is the resident's name and street, no
+    more (``selectors.volunteer_proposals``)."""
+
+    model = CaseMembership
+
+    class Action(enum.Enum):
+        ANSWER = "answer"  # see who the resident is, and accept or decline
+
+    def scope(self, user, action: Action = Action.ANSWER) -> QuerySet[CaseMembership]:
+        if volunteer_team_id(user) is None:
+            return CaseMembership.objects.none()
+        newest = VolunteerConsent.objects.filter(case=OuterRef("case_id")).order_by("-recorded_at", "-pk")
+        return (
+            CaseMembership.objects.filter(
+                user=user,
+                role=MembershipRole.VOLUNTEER,
+                ended_at__isnull=True,
+                accepted_at__isnull=True,
+                case__resident__restricted_at__isnull=True,
+            )
+            .exclude(case__status=CaseStatus.CLOSED)
+            .annotate(
+                proposal_consent=Subquery(newest.values("answer")[:1]),
+                proposal_consent_withdrawn=Subquery(newest.values("withdrawn_at")[:1]),
+            )
+            .filter(proposal_consent=ConsentAnswer.YES, proposal_consent_withdrawn__isnull=True)
+        )
+
+
 class ExistencePolicy(Policy[Resident]):
     """That, not what (one family, one plan): a professional may learn *that* a resident of
     their municipality is known to a team — which team, and whom to call — so they call that
@@ -151,6 +186,7 @@ class ExistencePolicy(Policy[Resident]):
 alarms = AlarmPolicy()
 meetings = MeetingPolicy()
 open_questions = OpenQuestionPolicy()
+proposals = ProposalPolicy()
 existence = ExistencePolicy()
 
 

@@ -14,7 +14,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from .constants import AgreementKind, CaseStatus, JournalVisibility, LifeDomainCode, MembershipRole, Urgency
@@ -66,7 +67,32 @@ OWN_VISIT_FIELDS = {
     "duration_minutes": "see one's own visits",
     "summary": "see one's own visits",
     "created_at": "know whether it can still be corrected",
+    "follow_up_on": "know the next appointment",
 }
+
+
+# A proposal (R7): just enough to know whether one knows the resident; no house number, no
+# request, no summary, no domains. ``selectors.volunteer_proposals`` reads exactly these.
+PROPOSAL_FIELDS = {
+    "case__resident__first_name": "know whether one knows the resident (R7)",
+    "case__resident__last_name": "know whether one knows the resident (R7)",
+    "case__resident__street": "know whether one knows the resident (R7)",
+}
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposal as the proposed volunteer sees it: the resident's name and street, no more."""
+
+    id: int  # the membership
+    case_id: int
+    first_name: str
+    last_name: str
+    street: str
+
+    @property
+    def resident_name(self) -> str:
+        return _name(self.first_name, self.last_name)
 
 
 @dataclass(frozen=True)
@@ -96,6 +122,7 @@ class OwnVisit:
     duration_minutes: int
     summary: str
     created_at: datetime.datetime
+    follow_up_on: datetime.datetime | None = None
 
     @property
     def correctable(self) -> bool:
@@ -126,6 +153,12 @@ class CaseSlice:
     @property
     def referrals(self) -> list:
         return self.sections.get("referrals", [])
+
+    @property
+    def next_appointment(self) -> datetime.datetime | None:
+        """The earliest follow-up appointment still to come of the viewer's own visits."""
+        now = timezone.now()
+        return min((v.follow_up_on for v in self.my_visits if v.follow_up_on and v.follow_up_on >= now), default=None)
 
     @property
     def reference(self) -> str:
@@ -206,3 +239,90 @@ def build_slices(cases: QuerySet[Case], *, with_journal: bool = False, viewer=No
 
 def _name(first: str, last: str) -> str:
     return f"{first} {last}".strip()
+
+
+# --- My week (issue [12]) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekFollowUp:
+    """A follow-up appointment of a home visit, as "My week" and the reminders count it."""
+
+    case_id: int
+    resident_name: str
+    at: datetime.datetime
+    visitor_name: str = ""  # empty: the reader made the appointment themselves
+
+
+@dataclass(frozen=True)
+class WeekAgreement:
+    """An agreement that is not done, due by a date, as "My week" and the reminders count it."""
+
+    id: int
+    case_id: int
+    resident_name: str
+    kind: str
+    description: str
+    due_on: datetime.date
+    assignee_name: str = ""  # empty: the reader's own task
+
+    @property
+    def kind_label(self) -> str:
+        return AgreementKind(self.kind).label
+
+
+def _allowed(allow_list: dict[str, str], *names: str) -> list[str]:
+    """``names``, each of which must be on ``allow_list``: a new field read here without a
+    purpose fails loudly instead of reaching a volunteer page."""
+    missing = [name for name in names if name not in allow_list]
+    if missing:
+        raise KeyError(f"not on the slice allow-list: {missing}")
+    return list(names)
+
+
+def build_week(
+    cases: QuerySet[Case],
+    *,
+    viewer,
+    since: datetime.datetime,
+    until: datetime.datetime,
+    due_since: datetime.date | None,
+    due_before: datetime.date,
+    limit: int,
+) -> tuple[list[WeekFollowUp], list[WeekAgreement]]:
+    """The volunteer's part of "My week", from the allow-lists only (R8): follow-up
+    appointments of their *own* visits on ``cases`` (already scoped to the slice) between
+    ``since`` and ``until`` that no later visit of theirs has answered yet, and the tasks agreed
+    for them that are not done, due before ``due_before`` (from ``due_since``; ``None``: also
+    overdue ones). Two queries."""
+    names = ["case__" + name for name in _allowed(RESIDENT_FIELDS, "resident__first_name", "resident__last_name")]
+    answered = HomeVisit.objects.filter(
+        case=OuterRef("case"), visitor=viewer, visited_on__gte=OuterRef("follow_up_day")
+    ).exclude(pk=OuterRef("pk"))
+    follow_ups = [
+        WeekFollowUp(case_id=row["case_id"], resident_name=_name(row[names[0]], row[names[1]]), at=row["follow_up_on"])
+        for row in HomeVisit.objects.filter(
+            case__in=cases, visitor=viewer, follow_up_on__gte=since, follow_up_on__lt=until
+        )
+        .annotate(follow_up_day=TruncDate("follow_up_on"))
+        .filter(~Exists(answered))
+        .order_by("follow_up_on", "pk")
+        .values("case_id", *names, *_allowed(OWN_VISIT_FIELDS, "follow_up_on"))[:limit]
+    ]
+    due = Agreement.objects.filter(case__in=cases, assignee=viewer, done_at__isnull=True, due_on__lt=due_before)
+    if due_since is not None:
+        due = due.filter(due_on__gte=due_since)
+    agreements = [
+        WeekAgreement(
+            id=row["id"],
+            case_id=row["case_id"],
+            resident_name=_name(row[names[0]], row[names[1]]),
+            kind=row["kind"],
+            description=row["description"],
+            due_on=row["due_on"],
+        )
+        for row in due.order_by("due_on", "pk").values(
+            "case_id", *names, *_allowed(OWN_AGREEMENT_FIELDS, "id", "kind", "description", "due_on")
+        )[:limit]
+    ]
+    return follow_ups, agreements

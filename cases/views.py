@@ -159,7 +159,7 @@ def intake(request):
             try:  # a double submit or a retry answers with the first one's case (base.submissions)
                 return submit_once(request, data["submission_key"], record)
             except services.PossibleDuplicates as found:  # choose one of them, or confirm a new person
-                duplicates = found.residents
+                duplicates = found.duplicates
             except ValidationError as error:
                 form.add_error(None, error)
     elif request.method == "POST" and form.cleaned_data.get("resident"):
@@ -350,11 +350,11 @@ def consent_withdraw(request, pk: int):
 
 # The same lists the case page offers are what a POST accepts; what someone outside them hears:
 PICKER_REFUSALS = {
-    "responsible": gettext_lazy("The responsible professional must be an active professional of the case's team (R9)."),
+    "responsible": gettext_lazy("The responsible professional must be an active professional of the case's team."),
     "professional": gettext_lazy("Only active professionals of this municipality can be added as a professional."),
     "volunteer": gettext_lazy(
-        "This person cannot join this case as volunteer staff: that needs the resident's consent (R6), "
-        "a valid VOG, and that they did not decline the case (R7)."
+        "This person cannot join this case as volunteer staff: that needs the resident's consent, "
+        "a valid VOG, and that they did not decline the case."
     ),
 }
 
@@ -377,9 +377,11 @@ def case_people(request, pk: int, role: str):
 
         def record() -> str:
             service(actor=request.user, case=case, **{keyword: form.cleaned_data["person"]})
-            messages.success(
-                request, _("Saved: %(name)s works on this case.") % {"name": form.cleaned_data["person"].display_name}
-            )
+            name = form.cleaned_data["person"].display_name
+            if role == "volunteer":  # a proposal: they see the case once they accept it (R7)
+                messages.success(request, _("%(name)s is proposed for this case and asked to answer.") % {"name": name})
+            else:
+                messages.success(request, _("Saved: %(name)s works on this case.") % {"name": name})
             return _case_url(case.pk, "team-h")
 
         try:

@@ -765,7 +765,15 @@ class ScaleSeeder:
 
         def memberships():
             for f in facts:
-                yield (f.id, f.responsible_id, MembershipRole.RESPONSIBLE, f.opened_at, None, f.responsible_id)
+                yield (
+                    f.id,
+                    f.responsible_id,
+                    MembershipRole.RESPONSIBLE,
+                    f.opened_at,
+                    None,
+                    f.opened_at,
+                    f.responsible_id,
+                )
                 if f.second_professional_id:
                     yield (
                         f.id,
@@ -773,14 +781,28 @@ class ScaleSeeder:
                         MembershipRole.PROFESSIONAL,
                         f.opened_at,
                         None,
+                        f.opened_at,
                         f.responsible_id,
                     )
                 if f.volunteer_id:
                     joined = f.opened_at + datetime.timedelta(days=7)
-                    # a volunteer's membership ends when the case closes (the close service ends it)
-                    yield (f.id, f.volunteer_id, MembershipRole.VOLUNTEER, joined, f.closed_at, f.responsible_id)
+                    # proposed and accepted the same week; the membership ends when the case
+                    # closes (the close service ends it)
+                    yield (
+                        f.id,
+                        f.volunteer_id,
+                        MembershipRole.VOLUNTEER,
+                        joined,
+                        f.closed_at,
+                        joined,
+                        f.responsible_id,
+                    )
 
-        writer.write(CaseMembership, ["case", "user", "role", "started_at", "ended_at", "created_by"], memberships())
+        writer.write(
+            CaseMembership,
+            ["case", "user", "role", "started_at", "ended_at", "accepted_at", "created_by"],
+            memberships(),
+        )
 
         def consents():
             for f in facts:
@@ -808,7 +830,13 @@ class ScaleSeeder:
                 members.append(MemberFact(f.second_professional_id, MembershipRole.PROFESSIONAL, True))
             if f.volunteer_id and f.closed_at is None:
                 members.append(
-                    MemberFact(f.volunteer_id, MembershipRole.VOLUNTEER, True, f.volunteer_id in world.screened)
+                    MemberFact(
+                        f.volunteer_id,
+                        MembershipRole.VOLUNTEER,
+                        True,
+                        f.volunteer_id in world.screened,
+                        volunteer_accepted=True,
+                    )
                 )
             users, groups = grants_from_facts(
                 closed=f.status == CaseStatus.CLOSED,

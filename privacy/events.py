@@ -27,6 +27,7 @@ from cases.models import Case, Resident
 READS = {
     "case_file": gettext_lazy("opened the case file"),
     "volunteer_slice": gettext_lazy("saw the volunteer view of the case"),
+    "volunteer_proposal": gettext_lazy("saw who the resident is, to say whether they know them"),
     "gdpr_export": gettext_lazy("made an overview of the personal data (right of access)"),
     "existence_lookup": gettext_lazy("looked up whether the resident is known to a team"),
     "access_log": gettext_lazy("searched the access log"),
@@ -37,6 +38,7 @@ READS_TO_RESIDENT = {
     "volunteer_slice": gettext_lazy("saw the volunteer view of your request"),
     "gdpr_export": gettext_lazy("made an overview of your personal data, like this one"),
     "existence_lookup": gettext_lazy("looked up whether a team knows you (saw only the team and whom to call)"),
+    "volunteer_proposal": gettext_lazy("saw your name and street, to say whether they know you"),
 }
 
 

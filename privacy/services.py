@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -64,7 +65,7 @@ def retention_blocks_erasure(resident: Resident, today: datetime.date | None = N
         }
     return _("Case %(ref)s must be kept until %(date)s (legal retention period).") % {
         "ref": case.reference,
-        "date": case.retention_until.strftime("%d-%m-%Y"),
+        "date": date_format(case.retention_until, "j F Y"),
     }
 
 
@@ -303,7 +304,7 @@ def notify_chain_broken(check: AuditChainCheck) -> None:
             "Report this as a security incident. See Wijkteam: %(link)s"
         )
         % {
-            "when": timezone.localtime(check.checked_at).strftime("%d-%m-%Y %H:%M"),
+            "when": date_format(timezone.localtime(check.checked_at), "j F Y H:i"),
             "problem": check.problem.splitlines()[0] if check.problem else "",
             "link": settings.SITE_URL + reverse("home"),
         },

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import Team, User
 from cases.constants import ConsentAnswer, IntakeChannel, LifeDomainCode, MembershipRole, Outcome
@@ -98,7 +99,7 @@ def build_report(*, user: User, teams: list[Team], start: datetime.date, end: da
     opened = Case.objects.filter(team__in=teams, opened_at__gte=since, opened_at__lt=until)
 
     per_week = [
-        (row["week"].strftime("%d-%m"), row["n"])
+        (date_format(row["week"], "j M"), row["n"])
         for row in opened.annotate(week=TruncWeek("opened_at")).values("week").annotate(n=Count("pk")).order_by("week")
     ]
     by_channel = {row["intake_channel"]: row["n"] for row in opened.values("intake_channel").annotate(n=Count("pk"))}
@@ -129,7 +130,9 @@ def build_report(*, user: User, teams: list[Team], start: datetime.date, end: da
         .order_by("user__first_name")
     ]
 
-    volunteer_joined = Exists(CaseMembership.objects.filter(case=OuterRef("pk"), role=MembershipRole.VOLUNTEER))
+    volunteer_joined = Exists(  # a proposal the volunteer declined is not a volunteer joining (R7)
+        CaseMembership.objects.filter(case=OuterRef("pk"), role=MembershipRole.VOLUNTEER, accepted_at__isnull=False)
+    )
     refused = Exists(VolunteerConsent.objects.filter(case=OuterRef("pk"), answer=ConsentAnswer.NO))
     counts = opened.aggregate(
         total=Count("pk"),

@@ -19,7 +19,7 @@ class SocialMapConfig(AppConfig):
         register(
             Referral,
             case_path="case",
-            purpose=_("referrals of the resident to a local offer, and how it went (R12)"),
+            purpose=_("referrals of the resident to a local offer, and how it went"),
             title=_("Referrals"),
             description=_(
                 "Local activities and organisations we pointed you to, and how it went. The app sends them no data."

@@ -1,6 +1,7 @@
 """Factories for the domain. Writes that carry rules go through the services, as in the app."""
 
 import datetime
+import uuid
 
 import factory
 from django.utils import timezone
@@ -129,8 +130,10 @@ class CaseFactory(factory.django.DjangoModelFactory):
     """A case opened through ``case_open`` by a professional of the resident's team.
 
     Traits: ``consented`` (resident said yes), ``active`` (with a responsible professional),
-    ``with_volunteer`` (consented, active, a screened volunteer assigned), ``closed``.
-    The people made along the way are on the case as ``case.responsible`` and ``case.volunteer``.
+    ``with_volunteer`` (consented, active, a screened volunteer proposed who accepted: the slice
+    is open), ``with_proposal`` (the same, but the volunteer has not answered yet: no slice, R7),
+    ``closed``. The people made along the way are on the case as ``case.responsible`` and
+    ``case.volunteer``; the volunteer's membership as ``case.volunteer_membership``.
     """
 
     class Meta:
@@ -144,15 +147,21 @@ class CaseFactory(factory.django.DjangoModelFactory):
         consented = factory.Trait(consent=ConsentAnswer.YES)
         active = factory.Trait(status="active")
         with_volunteer = factory.Trait(consent=ConsentAnswer.YES, status="active", volunteer=True)
+        with_proposal = factory.Trait(
+            consent=ConsentAnswer.YES, status="active", volunteer=True, volunteer_accepts=False
+        )
         closed = factory.Trait(status="closed")
 
     consent = None
     status = "new"
     volunteer = False
+    volunteer_accepts = True  # the proposed volunteer accepts (the slice opens)
     responsible = None
 
     @classmethod
-    def _create(cls, model_class, *args, resident, consent, status, volunteer, responsible, **kwargs):
+    def _create(
+        cls, model_class, *args, resident, consent, status, volunteer, volunteer_accepts, responsible, **kwargs
+    ):
         team = resident.village.team
         responsible = responsible or make_professional(team)
         case = services.case_open(
@@ -168,19 +177,51 @@ class CaseFactory(factory.django.DjangoModelFactory):
             case = services.case_start_triage(actor=responsible, case=case)
         if status in ("active", "on_hold", "closed"):
             case = services.case_activate(actor=responsible, case=case, responsible=responsible)
-        volunteer_user = None
+        volunteer_user = membership = None
         if volunteer:
             volunteer_user = volunteer if isinstance(volunteer, User) else make_volunteer(team)
-            services.volunteer_assign(actor=responsible, case=case, volunteer=volunteer_user)
+            membership = services.volunteer_assign(actor=responsible, case=case, volunteer=volunteer_user)
+            if volunteer_accepts:
+                membership = services.proposal_accept(actor=volunteer_user, membership=membership)
         if status == "on_hold":
             case = services.case_hold(actor=responsible, case=case)
         if status == "closed":
             case = services.case_close(actor=responsible, case=case, outcome=Outcome.RESOLVED)
         case.responsible = responsible
         case.volunteer = volunteer_user
+        case.volunteer_membership = membership
         return case
 
 
 def add_journal(case: Case, *, text: str, shared: bool, author: User | None = None):
     visibility = JournalVisibility.SHARED if shared else JournalVisibility.PROFESSIONALS
     return services.journal_entry_add(actor=author or case.responsible, case=case, text=text, visibility=visibility)
+
+
+def intake_post(village: Village, *, case: dict | None = None, **resident) -> dict:
+    """The intake form's POST for a new resident in ``village`` (Grietje Jansen unless given),
+    with a fresh submission key; ``case`` overrides the request's fields."""
+    fields = {
+        "first_name": "Grietje",
+        "last_name": "Jansen",
+        "date_of_birth": "1948-03-02",
+        "street": "Kerkstraat",
+        "house_number": "12",
+        "postcode": "6661ab",
+        "village": village.pk,
+        "phone": "",
+        "email": "",
+        "notes": "",
+        **resident,
+    }
+    return {
+        "intake_channel": "walk_in",
+        "domains": [LifeDomain.objects.get(code="money").pk],
+        "urgency": "normal",
+        "request_for_help": "Hulp bij schulden",
+        "volunteer_summary": "Administratie ordenen",
+        "consent_answer": ConsentAnswer.YES,
+        "submission_key": str(uuid.uuid4()),
+        **(case or {}),
+        **{f"resident-{key}": value for key, value in fields.items()},
+    }

@@ -261,6 +261,26 @@ def _board_answer():
     )
 
 
+def _proposal_accepted():
+    case = CaseFactory(with_proposal=True)
+    return CreateForm(
+        case.volunteer,
+        reverse("volunteers:proposal_accept", args=[case.volunteer_membership.pk]),
+        {},
+        lambda: CaseMembership.objects.filter(case=case, accepted_at__isnull=False, user=case.volunteer).count(),
+    )
+
+
+def _proposal_declined():
+    case = CaseFactory(with_proposal=True)
+    return CreateForm(
+        case.volunteer,
+        reverse("volunteers:proposal_decline", args=[case.volunteer_membership.pk]),
+        {"reason": "knows_resident"},
+        lambda: CaseInterest.objects.filter(case=case, volunteer=case.volunteer, answer="declined").count(),
+    )
+
+
 def _volunteer_registration():
     village = VillageFactory()
     logins = (f"nieuw-{n}" for n in range(1000))  # a login name is taken once; each rendering sends a new one
@@ -308,6 +328,8 @@ CREATE_FORMS = {
     "meeting decision": _meeting_decision,
     "meeting decision (htmx)": lambda: _meeting_decision(htmx=True),
     "board answer": _board_answer,
+    "proposal accepted": _proposal_accepted,
+    "proposal declined": _proposal_declined,
     "volunteer registration": _volunteer_registration,
     "shift assignment": _shift_assignment,
     "journal entry": _journal,
@@ -356,6 +378,8 @@ ONCE_ONLY = {  # whatever the form, these are recorded once: the second renderin
     "meeting decision",
     "meeting decision (htmx)",
     "board answer",
+    "proposal accepted",  # a proposal is answered once: a second rendering finds it answered (404)
+    "proposal declined",
     "shift assignment",
 }
 

@@ -32,6 +32,21 @@ def test_404_page(client):
     assert case.resident.last_name not in response.content.decode()
 
 
+@pytest.mark.parametrize("path", ["/bestaat-niet/", "/casussen/999999/"])
+def test_404_page_is_the_apps_own_also_in_development(client, settings, path):
+    """With DEBUG on (make run) Django showed its English technical page, listing the URL
+    patterns; development shows the app's own page, as production does."""
+    settings.DEBUG = True
+    case = CaseFactory()
+    client.login(username=case.responsible.username, password=PASSWORD)
+
+    response = client.get(path)
+
+    assert response.status_code == 404
+    _assert_our_page(response.content.decode(), "Pagina niet gevonden")
+    assert "URLconf" not in response.content.decode()
+
+
 def test_403_page(client, error_urls):
     response = client.get("/test-forbidden/")
 

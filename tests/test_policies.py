@@ -1,8 +1,8 @@
 """The object policies' matrices: role x relation to the object x action -> allowed or not.
 
 Covers every policy in the shape of ``base.policy.Policy`` outside the case itself (that one is
-``tests/cases/test_permission_matrix.py``): alarms, meetings and the open-questions board
-(``cases.policies``), the social map, signals and referrals (``socialmap.policies``), the
+``tests/cases/test_permission_matrix.py``): alarms, meetings, the open-questions board and
+proposals (``cases.policies``), the social map, signals and referrals (``socialmap.policies``), the
 coordinator's scope (``volunteers.policies``), the privacy officer's (``privacy.policies``) and
 reports (``reports.policies``); and the pickers that read the same facts:
 ``cases.permissions.eligible_volunteers``, ``cases.policies.professionals_for``,
@@ -33,7 +33,7 @@ from cases import services as case_services
 from cases.constants import ConsentAnswer
 from cases.models import Alarm, Meeting
 from cases.permissions import eligible_volunteers
-from cases.policies import alarms, meetings, open_questions, professionals_for
+from cases.policies import alarms, meetings, open_questions, professionals_for, proposals
 from privacy.policies import residents
 from privacy.services import resident_restrict
 from reports.policies import reports
@@ -503,7 +503,7 @@ def _on_case(w, case, user):
 
 def _already_on_case(w):
     user = make_volunteer(w.team)
-    _on_case(w, w.case, user)
+    case_services.proposal_accept(actor=user, membership=_on_case(w, w.case, user))
     return user
 
 
@@ -521,7 +521,7 @@ def _interested(w):
 
 def _declined(w):
     user = make_volunteer(w.team)
-    case_services.interest_record(actor=user, case=w.case, answer="declined", reason="knows_resident")
+    case_services.interest_record(actor=user, case=w.case, answer="declined", reason="outside_expertise")
     return user
 
 
@@ -539,7 +539,21 @@ def _ended_here_on_other_case(w):
     return user
 
 
+def _proposed_here(w):
+    user = make_volunteer(w.team)
+    _on_case(w, w.case, user)  # volunteer_assign proposes; not answered yet
+    return user
+
+
+def _declined_the_proposal(w):
+    user = make_volunteer(w.team)
+    case_services.proposal_decline(actor=user, membership=_on_case(w, w.case, user), reason="knows_resident")
+    return user
+
+
 ELIGIBLE_PEOPLE = {
+    "volunteer proposed for the case, no answer yet": _proposed_here,
+    "volunteer who declined the proposal (knows the resident)": _declined_the_proposal,
     "volunteer already on the case": _already_on_case,
     "volunteer whose assignment on the case ended": _assignment_ended,
     "volunteer who would like to join the case": _interested,
@@ -555,6 +569,8 @@ ELIGIBLE_MATRIX = {
     "volunteer who declined another case and would like to join this one": True,
     "volunteer on another case whose earlier assignment on this case ended": True,
     "volunteer who declined the case": False,
+    "volunteer proposed for the case, no answer yet": False,
+    "volunteer who declined the proposal (knows the resident)": False,
     "volunteer already on the case": False,
     "volunteer of the team, VOG expired": False,
     "volunteer of the team, no VOG recorded": False,
@@ -602,6 +618,104 @@ def test_withdrawing_consent_takes_the_case_off_the_board_and_out_of_the_volunte
     volunteer = fresh(volunteer)
     assert case not in open_questions.scope(volunteer)
     assert not eligible_volunteers(case).exists()
+
+
+# --- a proposal: the proposed volunteer sees who the resident is and answers (R7) ---------------
+
+
+def proposal_world() -> SimpleNamespace:
+    """The same screened volunteer proposed for a case of their team, and accepted on another."""
+    w = places()
+    w.volunteer = make_volunteer(w.team)
+    w.responsible = make_professional(w.team)
+    w.case = CaseFactory(
+        resident=ResidentFactory(village=w.village),
+        responsible=w.responsible,
+        with_proposal=True,
+        volunteer=w.volunteer,
+    )
+    accepted = CaseFactory(
+        resident=ResidentFactory(village=w.village),
+        responsible=w.responsible,
+        with_volunteer=True,
+        volunteer=w.volunteer,
+    )
+    w.objects = {"proposal": w.case.volunteer_membership, "accepted membership": accepted.volunteer_membership}
+    return w
+
+
+def _proposed_case_closed(w):
+    case_services.case_close(actor=w.responsible, case=w.case, outcome="resolved")
+    return w.volunteer
+
+
+def _proposed_consent_withdrawn(w):
+    case_services.consent_withdraw(actor=w.responsible, case=w.case)
+    return w.volunteer
+
+
+def _proposed_resident_restricted(w):
+    resident_restrict(actor=make_privacy_officer(w.overbetuwe), resident=w.case.resident, reason="Art. 18")
+    return w.volunteer
+
+
+def _proposed_vog_expired(w):
+    return with_profile(w.volunteer, vog_issued_on=LONG_AGO)
+
+
+def _proposal_declined(w):
+    case_services.proposal_decline(actor=w.volunteer, membership=w.objects["proposal"], reason="knows_resident")
+    return w.volunteer
+
+
+def _proposal_ended_by_the_team(w):
+    case_services.membership_end(actor=w.responsible, membership=w.objects["proposal"])
+    return w.volunteer
+
+
+PROPOSAL_PEOPLE = {
+    "the proposed volunteer": lambda w: w.volunteer,
+    "the proposed volunteer, case closed": _proposed_case_closed,
+    "the proposed volunteer, consent withdrawn": _proposed_consent_withdrawn,
+    "the proposed volunteer, resident restricted": _proposed_resident_restricted,
+    "the proposed volunteer, VOG expired": _proposed_vog_expired,
+    "the proposed volunteer, account deactivated": lambda w: deactivated(w.volunteer),
+    "the proposed volunteer, role revoked": lambda w: without_role(w.volunteer, Role.VOLUNTEER_STAFF),
+    "the proposed volunteer, who declined": _proposal_declined,
+    "the proposed volunteer, proposal ended by the team": _proposal_ended_by_the_team,
+    "responsible professional of the case": lambda w: w.responsible,
+}
+PROPOSAL_MATRIX = {
+    "the proposed volunteer": grants(ANSWER={"proposal"}),  # never the membership they accepted
+    "the proposed volunteer, case closed": NOTHING,
+    "the proposed volunteer, consent withdrawn": NOTHING,
+    "the proposed volunteer, resident restricted": NOTHING,
+    "the proposed volunteer, VOG expired": NOTHING,
+    "the proposed volunteer, account deactivated": NOTHING,
+    "the proposed volunteer, role revoked": NOTHING,
+    "the proposed volunteer, who declined": NOTHING,
+    "the proposed volunteer, proposal ended by the team": NOTHING,
+    "screened volunteer of the team": NOTHING,
+    "volunteer of another team, same municipality": NOTHING,
+    "responsible professional of the case": NOTHING,
+    "professional of the team": NOTHING,
+    "coordinator of the team": NOTHING,
+    "privacy officer of the municipality": NOTHING,
+    "functional administrator": NOTHING,
+    "superuser without a role": NOTHING,
+}
+
+
+@pytest.mark.parametrize("relation", rows(PROPOSAL_MATRIX))
+def test_a_proposal_is_seen_and_answered_by_the_proposed_volunteer_only_while_it_is_open(relation):
+    world = proposal_world()
+    user = person(relation, world, PROPOSAL_PEOPLE)
+
+    single, listed, loaded = answers(proposals, user, world.objects)
+
+    assert listed == single
+    assert loaded == single
+    assert single == PROPOSAL_MATRIX[relation]
 
 
 # --- who may be made responsible for, or added to, a case (R9) --------------------------------
@@ -1158,6 +1272,7 @@ MATRICES = {
     "alarms": (alarms, ALARM_MATRIX),
     "meetings": (meetings, MEETING_MATRIX),
     "open questions": (open_questions, BOARD_MATRIX),
+    "proposals": (proposals, PROPOSAL_MATRIX),
     "offers": (offers, OFFER_MATRIX),
     "signals": (signals, SIGNAL_MATRIX),
     "referrals": (referrals, REFERRAL_MATRIX),

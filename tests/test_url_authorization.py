@@ -74,6 +74,9 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     # Django's set_language: a GET changes nothing and goes back; both go to "/" here.
     ("set_language",                  "GET",  (302, 302, 302, 302, 302, 302, 302)),
     ("set_language",                  "POST", (302, 302, 302, 302, 302, 302, 302)),
+    # The municipality's theme stylesheet: public (the login page wears it too), the same for all.
+    ("theme_css",                     "GET",  (200, 200, 200, 200, 200, 200, 200)),
+    ("theme_css",                     "POST", (405, 405, 405, 405, 405, 405, 405)),  # read-only: GET only
     # --- accounts -----------------------------------------------------------------------------
     # Logged-in users are sent on (redirect_authenticated_user); an empty login form is re-shown.
     ("accounts:login",                "GET",  (200, 302, 302, 302, 302, 302, 302)),
@@ -148,6 +151,13 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     ("volunteers:visit_new",          "POST", (302, 404, 404, 200, 404, 404, 404)),
     ("volunteers:visit_edit",         "GET",  (302, 404, 404, 200, 404, 404, 404)),
     ("volunteers:visit_edit",         "POST", (302, 404, 404, 200, 404, 404, 404)),
+    # A proposal (R7): only the proposed volunteer sees the name and street, and answers.
+    ("volunteers:proposal",           "GET",  (302, 404, 404, 200, 404, 404, 404)),
+    ("volunteers:proposal",           "POST", (302, 404, 404, 405, 404, 404, 404)),  # read-only: GET only
+    ("volunteers:proposal_accept",    "GET",  (302, 404, 404, 405, 404, 404, 404)),
+    ("volunteers:proposal_accept",    "POST", (302, 404, 404, 302, 404, 404, 404)),
+    ("volunteers:proposal_decline",   "GET",  (302, 404, 404, 405, 404, 404, 404)),
+    ("volunteers:proposal_decline",   "POST", (302, 404, 404, 200, 404, 404, 404)),  # no reason: the form again
     ("volunteers:board",              "GET",  (302, 404, 404, 200, 404, 404, 404)),
     ("volunteers:board",              "POST", (302, 404, 404, 405, 404, 404, 404)),  # read-only: GET only
     ("volunteers:board_answer",       "GET",  (302, 404, 404, 200, 404, 404, 404)),
@@ -246,6 +256,9 @@ ARGS: dict[str, Callable[[dict], list]] = {
     "volunteers:my_case": lambda w: [w["case"].pk],
     "volunteers:visit_new": lambda w: [w["case"].pk],
     "volunteers:visit_edit": lambda w: [w["case"].pk, w["visit"].pk],
+    "volunteers:proposal": lambda w: [w["proposal"].pk],
+    "volunteers:proposal_accept": lambda w: [w["proposal"].pk],
+    "volunteers:proposal_decline": lambda w: [w["proposal"].pk],
     "volunteers:board_answer": lambda w: [w["open_question"].pk],
     "coordination:volunteer": lambda w: [w["profile"].pk],
     "coordination:equipment_issue": lambda w: [w["profile"].pk],
@@ -413,11 +426,19 @@ def test_a_get_changes_no_data(world, key, role):
     changes_before = LogEntry.objects.exclude(action=LogEntry.Action.ACCESS).count()
 
     with CaptureQueriesContext(connection) as queries:
-        client.get(url)
+        response = client.get(url)
 
     writes = [q["sql"][:120] for q in queries.captured_queries if WRITE.match(q["sql"])]
     assert [sql for sql in writes if not any(f'"{table}"' in sql for table in GET_MAY_WRITE)] == []
     assert LogEntry.objects.exclude(action=LogEntry.Action.ACCESS).count() == changes_before
+    # While the page is here: it speaks its users' language (issue [12]), no rule codes such
+    # as "(R6)" and no "---------" as the empty choice of a select.
+    if response.get("Content-Type", "").startswith("text/html"):
+        html = response.content.decode()
+        assert not JARGON.findall(html), JARGON.findall(html)
+
+
+JARGON = re.compile(r"\(R\d+(?:, R\d+)*\)|-{5,}")
 
 
 # --- the world --------------------------------------------------------------------------------
@@ -481,6 +502,10 @@ def _build_world() -> dict:
             actor=case.volunteer, case=case, visited_on=datetime.date.today(), duration_minutes=30
         ),
         "open_question": CaseFactory(resident=ResidentFactory(village=case.resident.village), consented=True),
+        # the same volunteer, proposed for a second case and not yet answering (R7)
+        "proposal": CaseFactory(
+            resident=ResidentFactory(village=case.resident.village), with_proposal=True, volunteer=case.volunteer
+        ).volunteer_membership,
         "alarm": services.alarm_raise(actor=case.volunteer, case=case, note="zwaar"),
         **_coordination_world(case, coordinator),
         **_social_map_world(case),

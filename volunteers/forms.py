@@ -19,7 +19,7 @@ from base.forms import (
 )
 from base.submissions import SubmissionKeyField
 from cases.constants import VisitActivity, VisitCompany
-from cases.models import DeclineReason, InterestAnswer
+from cases.models import BOARD_DECLINE_REASONS, PROPOSAL_DECLINE_REASONS, InterestAnswer
 
 from .models import AllowanceArrangement, EquipmentKind, VolunteerStaff
 
@@ -71,10 +71,15 @@ class HomeVisitForm(forms.Form):
 
 
 class InterestForm(forms.Form):
+    """An answer on the open-questions board. The board does not say who the resident is, so
+    "I know this resident" is not a reason here: that answer belongs to a proposal (R7)."""
+
     submission_key = SubmissionKeyField()  # base.submissions: a repeat answers like the first
     answer = forms.ChoiceField(label=_("Your answer"), choices=InterestAnswer.choices, widget=forms.RadioSelect)
     reason = forms.ChoiceField(
-        label=_("Why not?"), choices=[("", _("Choose a reason")), *DeclineReason.choices], required=False
+        label=_("Why not?"),
+        choices=[("", _("Choose a reason")), *((reason.value, reason.label) for reason in BOARD_DECLINE_REASONS)],
+        required=False,
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
@@ -83,6 +88,18 @@ class InterestForm(forms.Form):
         if data.get("answer") == InterestAnswer.DECLINED and not data.get("reason"):
             self.add_error("reason", _("Say why this is not for you."))
         return data
+
+
+class ProposalDeclineForm(forms.Form):
+    """Declining a proposal (R7): for instance because one knows the resident."""
+
+    submission_key = SubmissionKeyField()  # base.submissions: a double tap declines once
+    reason = forms.ChoiceField(
+        label=_("Why not?"),
+        choices=[(reason.value, reason.label) for reason in PROPOSAL_DECLINE_REASONS],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
 class AlarmForm(forms.Form):

@@ -32,8 +32,11 @@ def coordinated_volunteers(user: User) -> QuerySet[VolunteerStaff]:
         .select_related("user", "team__municipality", "village", "supervisor")
         .annotate(
             open_assignments=_count_of(
-                CaseMembership.objects.filter(
-                    user=OuterRef("user"), role=MembershipRole.VOLUNTEER, ended_at__isnull=True
+                CaseMembership.objects.filter(  # accepted: a proposal is not an assignment yet (R7)
+                    user=OuterRef("user"),
+                    role=MembershipRole.VOLUNTEER,
+                    ended_at__isnull=True,
+                    accepted_at__isnull=False,
                 ).values("user")
             )
         )
@@ -240,6 +243,33 @@ def roster(*, teams: QuerySet, start: datetime.date, days: int) -> dict:
 
 def shifts_of(user: User, since: datetime.date) -> QuerySet:
     return Shift.objects.filter(person=user, date__gte=since).select_related("slot__location").order_by("date")
+
+
+@dataclass(frozen=True)
+class WeekShift:
+    """One of my walk-in shifts, as "My week" shows it (issue [12]): time and place only."""
+
+    date: datetime.date
+    start_time: datetime.time
+    end_time: datetime.time
+    location: str
+
+
+def week_shifts(user: User, *, start: datetime.date, days: int = 7) -> list[WeekShift]:
+    """``user``'s own walk-in shifts from ``start`` for ``days`` days (one query), as "My
+    calendar" finds them: the shifts where they are the person on duty."""
+    end = start + datetime.timedelta(days=days)
+    return [
+        WeekShift(
+            date=row["date"],
+            start_time=row["slot__start_time"],
+            end_time=row["slot__end_time"],
+            location=row["slot__location__name"],
+        )
+        for row in Shift.objects.filter(person=user, date__gte=start, date__lt=end)
+        .order_by("date", "slot__start_time")
+        .values("date", "slot__start_time", "slot__end_time", "slot__location__name")
+    ]
 
 
 # --- allowance (R14) -------------------------------------------------------------------------

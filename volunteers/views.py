@@ -3,24 +3,24 @@ Resident instance reaches these templates. Anyone but volunteer staff gets 404 h
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import volunteer_required
 from base.forms import conflict_rows, posted
 from base.policy import parse_id
-from base.submissions import submit_once
+from base.submissions import posted_key, submit_once
 from base.updates import ConcurrentEditError
 from cases import selectors, services
 from cases.models import Case, HomeVisit
 from cases.permissions import CaseAction, cases_for
-from cases.policies import open_questions
+from cases.policies import open_questions, proposals
 
 from . import selectors as volunteer_selectors
-from .forms import AlarmForm, HomeVisitForm, InterestForm
+from .forms import AlarmForm, HomeVisitForm, InterestForm, ProposalDeclineForm
 
 
 def _loggable_case(request, pk: int) -> Case:
@@ -31,11 +31,75 @@ def _loggable_case(request, pk: int) -> Case:
 @volunteer_required
 @require_safe
 def my_cases(request):
+    """My cases, and above them what the team proposed to me (R7): the resident's name and
+    street only, each read logged."""
     return render(
         request,
         "volunteers/my_cases.html",
-        {"slices": selectors.volunteer_cases(request.user), "alarm_form": AlarmForm()},
+        {
+            "proposals": services.volunteer_proposals_read(actor=request.user),
+            "slices": selectors.volunteer_cases(request.user),
+            "alarm_form": AlarmForm(),
+        },
     )
+
+
+# --- a proposal (R7): the team proposed me for a case; I accept, or decline ------------------
+
+
+@volunteer_required
+@require_safe
+def proposal(request, pk: int):
+    """Who the resident is (name and street, no more), to say whether I know them; logged."""
+    found = services.volunteer_proposal_read(actor=request.user, membership_id=parse_id(pk) or 0)
+    return render(request, "volunteers/proposal.html", {"proposal": found, "form": ProposalDeclineForm()})
+
+
+def _answer_proposal(request, pk: int, key, answer) -> HttpResponseRedirect:
+    """Load my open proposal through its policy (404 when it is not mine, or answered) inside
+    the submission, so a double tap answers like the first instead of finding it gone."""
+
+    def record() -> str:
+        membership = proposals.get(request.user, proposals.Action.ANSWER, pk)
+        return answer(membership)
+
+    try:
+        return submit_once(request, key, record)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("volunteers:my_cases")
+
+
+@volunteer_required
+@require_POST
+def proposal_accept(request, pk: int):
+    def accept(membership) -> str:
+        services.proposal_accept(actor=request.user, membership=membership)
+        messages.success(request, _("Thank you. The case is now among your cases."))
+        return reverse("volunteers:my_case", args=[membership.case_id])
+
+    return _answer_proposal(request, pk, posted_key(request), accept)
+
+
+@volunteer_required
+@require_POST
+def proposal_decline(request, pk: int):
+    """Decline, with a reason ("I know this resident", R7); only the professionals see it."""
+    form = ProposalDeclineForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        key = data.pop("submission_key")
+
+        def decline(membership) -> str:
+            services.proposal_decline(actor=request.user, membership=membership, **data)
+            messages.success(request, _("Thank you, your answer is passed on to the professionals."))
+            return reverse("volunteers:my_cases")
+
+        return _answer_proposal(request, pk, key, decline)
+    found = services.volunteer_proposal_read(actor=request.user, membership_id=parse_id(pk) or 0)
+    return render(request, "volunteers/proposal.html", {"proposal": found, "form": form})
 
 
 @volunteer_required

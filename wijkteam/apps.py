@@ -14,3 +14,6 @@ class WijkteamConfig(AppConfig):
 
     name = "wijkteam"
     verbose_name = "Wijkteam"
+
+    def ready(self) -> None:
+        from . import theme  # noqa: F401  (registers the theme's system check)

@@ -48,7 +48,14 @@ class ExplicitLanguageMiddleware:
 
 
 # Pages a logged-in user may reach before completing MFA (URL names).
-MFA_EXEMPT_URL_NAMES = {"accounts:mfa_verify", "accounts:mfa_setup", "accounts:logout", "set_language", "calendar_feed"}
+MFA_EXEMPT_URL_NAMES = {
+    "accounts:mfa_verify",
+    "accounts:mfa_setup",
+    "accounts:logout",
+    "set_language",
+    "calendar_feed",
+    "theme_css",
+}
 
 
 class MFARequiredMiddleware:
@@ -150,3 +157,27 @@ class SessionIdleRefreshMiddleware:
             if now - session.get(self.KEY, 0) >= refresh_interval():
                 session[self.KEY] = now  # modified: saved with a new expiry after the view
         return self.get_response(request)
+
+
+class OwnNotFoundPageMiddleware:
+    """With ``DEBUG`` on, Django answers a 404 with its English technical page (the URL
+    patterns, the settings' names). Development shows the app's own page instead, as
+    production does: "absent or not yours" looks the same everywhere."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and _is_technical(response):
+            from django.views.defaults import page_not_found
+
+            return page_not_found(request, exception=None)
+        return response
+
+
+def _is_technical(response: HttpResponse) -> bool:
+    """Django's technical 404 page (``django/views/templates/technical_404.html``) ends with
+    this sentence; the app's pages never say it."""
+    content = b"" if response.streaming else response.content
+    return b"<code>DEBUG = True</code>" in content

@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 
 from reports.views import report
 from volunteers.views_calendar import calendar_feed, my_calendar
+from wijkteam.theme import theme_css
 from wijkteam.views import home
 
 urlpatterns = [
@@ -19,5 +20,6 @@ urlpatterns = [
     path("mijn-rooster/", my_calendar, name="my_calendar"),
     path("agenda/<str:token>.ics", calendar_feed, name="calendar_feed"),
     path("taal/", set_language, name="set_language"),
+    path("thema.css", theme_css, name="theme_css"),
     path("beheer/", admin.site.urls),
 ]

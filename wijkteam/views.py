@@ -12,6 +12,8 @@ from cases.policies import alarms
 from privacy import selectors as privacy_selectors
 from volunteers import selectors as volunteer_selectors
 
+from .week import my_week
+
 HOME_CASE_LIMIT = 50
 
 
@@ -27,9 +29,11 @@ def home(request):
     context = {"has_any_role": bool(roles)}
     if Role.PROFESSIONAL.value in roles:
         context["team_cases"] = case_selectors.team_cases(request.user)[:HOME_CASE_LIMIT]
-        context["alarms"] = alarms.open_for(request.user)[:20]
+        context["alarms"] = list(alarms.open_for(request.user)[:20])
     if Role.VOLUNTEER_STAFF.value in roles:
         context["slices"] = case_selectors.volunteer_cases(request.user)
+    if Role.PROFESSIONAL.value in roles or Role.VOLUNTEER_STAFF.value in roles:
+        context["week"] = my_week(request.user, alarms=context.get("alarms", ()))
     if Role.COORDINATOR.value in roles:
         context["volunteers"] = volunteer_selectors.coordinated_volunteers(request.user)
     if Role.PRIVACY_OFFICER.value in roles:

@@ -130,8 +130,15 @@ def meeting_decide(request, pk: int, case_pk: int):
                 item = selectors.decided_item(meeting=meeting, case=case)
                 return render(request, "meetings/_item.html", {"meeting": meeting, "item": item, "just_decided": True})
             return HttpResponseRedirect(url)
-    template = "meetings/_decision_form.html" if request.htmx else "meetings/decision.html"
-    return render(request, template, context)
+    if not request.htmx:
+        return render(request, "meetings/decision.html", context)
+    response = render(request, "meetings/_decision_form.html", context)
+    if request.method == "POST":
+        # The form posts to replace its whole agenda item (the decided item comes back); with an
+        # error only the form comes back, so it goes where the form is, and the item stays.
+        response["HX-Retarget"] = f"#decide-{case.pk}"
+        response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -7,7 +7,8 @@ reads of a file or a slice write an access entry. Split along its seams:
 * ``residents``  finding residents, likely duplicates, and whether another team knows one;
 * ``lists``      the team case list with filters and keyset pages;
 * ``meeting``    the weekly meeting's agenda;
-* ``volunteer``  slices and the open-questions board (volunteer staff).
+* ``volunteer``  proposals, slices and the open-questions board (volunteer staff);
+* ``week``       My week: follow-up appointments and agreements due (home page, reminders).
 """
 
 from .files import (
@@ -32,6 +33,7 @@ from .meeting import (
 from .residents import (
     KnownContact,
     KnownElsewhere,
+    LikelyDuplicate,
     known_elsewhere,
     matching_residents,
     resident_duplicates,
@@ -39,7 +41,15 @@ from .residents import (
     resident_search,
     residents_for,
 )
-from .volunteer import OpenQuestion, open_questions, volunteer_case, volunteer_cases
+from .volunteer import (
+    OpenQuestion,
+    open_questions,
+    volunteer_case,
+    volunteer_cases,
+    volunteer_proposal,
+    volunteer_proposals,
+)
+from .week import CaseWeek, case_week, people_with_work_on
 
 __all__ = [
     "AGENDA_PAGE_SIZE",
@@ -48,13 +58,16 @@ __all__ = [
     "AgendaPage",
     "CaseFile",
     "CasePage",
+    "CaseWeek",
     "KnownContact",
     "KnownElsewhere",
+    "LikelyDuplicate",
     "OpenQuestion",
     "assignable_volunteers",
     "case_file",
     "case_history",
     "case_people",
+    "case_week",
     "current_meeting_team",
     "decided_item",
     "known_elsewhere",
@@ -62,6 +75,7 @@ __all__ = [
     "meeting_agenda",
     "meeting_agenda_for_team",
     "open_questions",
+    "people_with_work_on",
     "resident_duplicates",
     "resident_matches",
     "resident_search",
@@ -71,4 +85,6 @@ __all__ = [
     "team_cases",
     "volunteer_case",
     "volunteer_cases",
+    "volunteer_proposal",
+    "volunteer_proposals",
 ]

@@ -6,6 +6,7 @@ reading a file writes an access entry (who read what, through which view).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
@@ -13,11 +14,22 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 
 from ..constants import MembershipRole
-from ..models import Agreement, Case, CaseMembership, HomeVisit, JournalEntry, VolunteerConsent
+from ..models import (
+    Agreement,
+    Alarm,
+    Case,
+    CaseInterest,
+    CaseMembership,
+    HomeVisit,
+    InterestAnswer,
+    JournalEntry,
+    VolunteerConsent,
+)
 from ..permissions import CaseAction, allowed_actions, cases_for, eligible_volunteers, visible_cases
 from ..records import file_sections
 
@@ -48,6 +60,8 @@ class CaseFile:
     can_close: bool
     can_reopen: bool
     sections: dict = field(default_factory=dict)  # records of apps above cases (records.section_readers)
+    # Volunteer staff who declined the case — a proposal or on the board — with their reason (R7).
+    declines: list[CaseInterest] = field(default_factory=list)
 
     @property
     def referrals(self) -> list:
@@ -61,6 +75,35 @@ class CaseFile:
     def current_consent(self) -> VolunteerConsent | None:
         return self.consents[0] if self.consents else None
 
+    @property
+    def lately(self) -> list[Happening]:
+        """What happened lately, for the top of the file: the newest journal entries and home
+        visits together, newest first. From what the file has loaded already: no queries."""
+        happenings = [
+            Happening(
+                when=timezone.localtime(entry.created_at).date(),
+                who=entry.author.display_name,
+                kind="journal",
+                text=entry.text,
+            )
+            for entry in self.journal
+        ] + [
+            Happening(when=visit.visited_on, who=visit.visitor.display_name, kind="visit", text=visit.summary)
+            for visit in self.case.home_visits.all()
+        ]
+        return sorted(happenings, key=lambda happening: happening.when, reverse=True)[:LATELY]
+
+
+LATELY = 4
+
+
+@dataclass(frozen=True)
+class Happening:
+    when: datetime.date
+    who: str
+    kind: str  # "journal" or "visit"
+    text: str
+
 
 def case_file(*, user: User, case_id: int) -> CaseFile:
     """The full case file for a professional, or 404. Reading it for a page goes through
@@ -73,6 +116,7 @@ def case_file(*, user: User, case_id: int) -> CaseFile:
             "topics",
             Prefetch("home_visits", queryset=HomeVisit.objects.select_related("visitor")),
             Prefetch("agreements", queryset=Agreement.objects.select_related("assignee")),
+            Prefetch("alarms", queryset=Alarm.objects.select_related("volunteer", "resolved_by")),
         )
         .first()
     )
@@ -91,6 +135,9 @@ def case_file(*, user: User, case_id: int) -> CaseFile:
         can_change=CaseAction.CHANGE_FILE in allowed,
         can_close=CaseAction.CLOSE in allowed,
         can_reopen=CaseAction.REOPEN in allowed,
+        declines=list(
+            case.interests.filter(answer=InterestAnswer.DECLINED).select_related("volunteer").order_by("-answered_at")
+        ),
     )
 
 
@@ -120,10 +167,13 @@ def _field_label(model, name: str) -> str:
 
 
 def case_people(case: Case) -> QuerySet[User]:
-    """Who can take on an agreement: the people who work on the case now."""
-    return User.objects.filter(case_memberships__case=case, case_memberships__ended_at__isnull=True).order_by(
-        "first_name", "last_name"
-    )
+    """Who can take on an agreement: the people who work on the case now (a proposed volunteer
+    who has not accepted does not, R7)."""
+    return User.objects.filter(
+        case_memberships__case=case,
+        case_memberships__ended_at__isnull=True,
+        case_memberships__accepted_at__isnull=False,
+    ).order_by("first_name", "last_name")
 
 
 def assignable_volunteers(case: Case) -> QuerySet[User]:

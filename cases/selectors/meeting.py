@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -12,8 +12,26 @@ from accounts.facts import professional_team_ids
 from accounts.models import Team, User
 
 from ..constants import CaseStatus, MembershipRole
-from ..models import AgendaReason, Alarm, Case, CaseMembership, Meeting, MeetingDecision
+from ..models import (
+    AgendaReason,
+    Alarm,
+    Case,
+    CaseInterest,
+    CaseMembership,
+    InterestAnswer,
+    Meeting,
+    MeetingDecision,
+)
 from .files import team_cases
+
+
+@dataclass(frozen=True)
+class AlarmNote:
+    """An open alarm on an agenda item: who raised it, when, and what they wrote."""
+
+    volunteer: str
+    raised_at: datetime.datetime
+    note: str
 
 
 @dataclass
@@ -21,6 +39,9 @@ class AgendaItem:
     case: Case
     reasons: list[str]
     decision: MeetingDecision | None
+    alarms: list[AlarmNote] = field(default_factory=list)
+    # The decision's volunteer, since (R7): "proposed" (waiting for their answer), "declined", or "".
+    volunteer_answer: str = ""
 
     @property
     def reason_labels(self) -> list[str]:
@@ -62,7 +83,8 @@ def meeting_agenda(*, user: User, meeting: Meeting, page: int | None = None) -> 
 def meeting_agenda_for_team(*, meeting: Meeting) -> list[int]:
     """The ids on the same agenda without a reader's scope: only for narrowing it down further
     (the volunteer view intersects it with the cases the volunteer may see)."""
-    return [case_id for case_id, _reasons, _decided in _ranked_agenda(meeting, Case.objects.filter(team=meeting.team))]
+    ranked, _alarms = _ranked_agenda(meeting, Case.objects.filter(team=meeting.team))
+    return [case_id for case_id, _reasons, _decided in ranked]
 
 
 def decided_item(*, meeting: Meeting, case: Case) -> AgendaItem:
@@ -70,7 +92,28 @@ def decided_item(*, meeting: Meeting, case: Case) -> AgendaItem:
     decision = MeetingDecision.objects.select_related("responsible", "volunteer", "case__resident__village").get(
         meeting=meeting, case=case
     )
-    return AgendaItem(case=decision.case, reasons=decision.reasons, decision=decision)
+    answers = volunteer_answers([decision.case_id])
+    return AgendaItem(
+        case=decision.case,
+        reasons=decision.reasons,
+        decision=decision,
+        volunteer_answer=answers.get((decision.case_id, decision.volunteer_id), ""),
+    )
+
+
+def volunteer_answers(case_ids: list[int]) -> dict[tuple[int, int], str]:
+    """(case id, volunteer id) -> "proposed" while a proposed volunteer has not answered yet,
+    "declined" once they declined (R7); accepted or never proposed: absent. Two queries."""
+    declined = CaseInterest.objects.filter(case_id__in=case_ids, answer=InterestAnswer.DECLINED)
+    answers = dict.fromkeys(declined.values_list("case_id", "volunteer_id"), "declined")
+    for case_id, user_id, accepted_at in CaseMembership.objects.filter(
+        case_id__in=case_ids, role=MembershipRole.VOLUNTEER, ended_at__isnull=True
+    ).values_list("case_id", "user_id", "accepted_at"):
+        if accepted_at is None:
+            answers[case_id, user_id] = "proposed"
+        else:
+            answers.pop((case_id, user_id), None)
+    return answers
 
 
 def responsible_of(case: Case) -> User | None:
@@ -85,10 +128,13 @@ def responsible_of(case: Case) -> User | None:
 AGENDA_ORDER = {AgendaReason.NEW: 0, AgendaReason.ALARM: 1, AgendaReason.FLAGGED: 2, AgendaReason.INACTIVE: 3}
 
 
-def _ranked_agenda(meeting: Meeting, scope: QuerySet[Case]) -> list[tuple[int, list[str], bool]]:
+def _ranked_agenda(
+    meeting: Meeting, scope: QuerySet[Case]
+) -> tuple[list[tuple[int, list[str], bool]], dict[int, list[AlarmNote]]]:
     """(case id, reasons, decided here) of every agenda item, in agenda order: undecided first,
-    by their most pressing reason, then by opening. Read as a few plain columns per case, so
-    a long agenda costs one light query; the page shown loads its cases afterwards."""
+    by their most pressing reason, then by opening; and the open alarms by case, with their
+    notes. Read as a few plain columns per case, so a long agenda costs one light query; the
+    page shown loads its cases afterwards."""
     team = meeting.team
     previous = Meeting.objects.filter(team=team, week_start__lt=meeting.week_start).order_by("-week_start").first()
     since = previous.started_at if previous else None
@@ -96,7 +142,17 @@ def _ranked_agenda(meeting: Meeting, scope: QuerySet[Case]) -> list[tuple[int, l
     # The few cases with an open alarm or a decision in this meeting, as ids: then every arm of
     # the filter below has an index of its own, and PostgreSQL combines them (BitmapOr) instead
     # of testing every case of the team.
-    alarmed = set(Alarm.objects.filter(case__team=team, resolved_at__isnull=True).values_list("case_id", flat=True))
+    alarms: dict[int, list[AlarmNote]] = {}
+    for case_id, first, last, username, raised_at, note in (
+        Alarm.objects.filter(case__team=team, resolved_at__isnull=True)
+        .order_by("raised_at", "pk")
+        .values_list(
+            "case_id", "volunteer__first_name", "volunteer__last_name", "volunteer__username", "raised_at", "note"
+        )
+    ):
+        name = f"{first} {last}".strip() or username
+        alarms.setdefault(case_id, []).append(AlarmNote(volunteer=name, raised_at=raised_at, note=note))
+    alarmed = set(alarms)
     decided = set(MeetingDecision.objects.filter(meeting=meeting).values_list("case_id", flat=True))
 
     new_q = Q(status__in=[CaseStatus.NEW, CaseStatus.IN_TRIAGE])
@@ -130,11 +186,11 @@ def _ranked_agenda(meeting: Meeting, scope: QuerySet[Case]) -> list[tuple[int, l
         ranked.append((pk, reasons, decided_here))
     # stable: within a rank, the order of opening stays
     ranked.sort(key=lambda row: (row[2], min((AGENDA_ORDER[r] for r in row[1]), default=9)))
-    return ranked
+    return ranked, alarms
 
 
 def _agenda(meeting: Meeting, scope: QuerySet[Case], *, page: int | None = None) -> AgendaPage:
-    ranked = _ranked_agenda(meeting, scope)
+    ranked, alarms = _ranked_agenda(meeting, scope)
     pages = max(1, -(-len(ranked) // AGENDA_PAGE_SIZE))
     shown = ranked
     if page is not None:
@@ -148,10 +204,17 @@ def _agenda(meeting: Meeting, scope: QuerySet[Case], *, page: int | None = None)
             "responsible", "volunteer"
         )
     }
+    answers = volunteer_answers(ids)
     items = []
     for pk, reasons, _decided in shown:
         decision = decisions.get(pk)
         items.append(
-            AgendaItem(case=cases[pk], reasons=reasons or list(decision.reasons if decision else []), decision=decision)
+            AgendaItem(
+                case=cases[pk],
+                reasons=reasons or list(decision.reasons if decision else []),
+                decision=decision,
+                alarms=alarms.get(pk, []),
+                volunteer_answer=answers.get((pk, decision.volunteer_id), "") if decision else "",
+            )
         )
     return AgendaPage(items=items, total=len(ranked), page=page or 1, pages=pages if page is not None else 1)

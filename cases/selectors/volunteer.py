@@ -1,5 +1,6 @@
-"""What volunteer staff read: the slices of their cases (R8) and the open-questions board (R5).
-No model instance leaves here: only the frozen read models of ``cases.slice``."""
+"""What volunteer staff read: their proposals (R7), the slices of their cases (R8) and the
+open-questions board (R5). No model instance leaves here: only the frozen read models of
+``cases.slice``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,34 @@ from ..constants import LifeDomainCode
 from ..models import Case, CaseInterest
 from ..permissions import CaseAction, cases_for
 from ..policies import open_questions as open_question_policy
-from ..slice import CaseSlice, build_slices
+from ..policies import proposals as proposal_policy
+from ..slice import PROPOSAL_FIELDS, CaseSlice, Proposal, build_slices
+
+
+def volunteer_proposals(user: User) -> list[Proposal]:
+    """The volunteer's open proposals (R7), newest first: the resident's name and street only
+    (``slice.PROPOSAL_FIELDS``). Reading them for a page goes through
+    ``services.volunteer_proposals_read``, which records each read."""
+    rows = proposal_policy.scope(user).values("id", "case_id", *PROPOSAL_FIELDS).order_by("-started_at", "-id")
+    return [_proposal(row) for row in rows]
+
+
+def volunteer_proposal(*, user: User, membership_id: int) -> Proposal:
+    """One of the volunteer's open proposals, or 404 (also for anyone else's)."""
+    row = proposal_policy.scope(user).filter(pk=membership_id).values("id", "case_id", *PROPOSAL_FIELDS).first()
+    if row is None:
+        raise Http404
+    return _proposal(row)
+
+
+def _proposal(row: dict) -> Proposal:
+    return Proposal(
+        id=row["id"],
+        case_id=row["case_id"],
+        first_name=row["case__resident__first_name"],
+        last_name=row["case__resident__last_name"],
+        street=row["case__resident__street"],
+    )
 
 
 def volunteer_cases(user: User) -> list[CaseSlice]:

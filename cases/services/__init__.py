@@ -7,10 +7,10 @@ The package is split along its seams:
 
 * ``intake``    residents, opening a case, editing the case and the resident's details;
 * ``workflow``  the status transitions (triage, activate, hold, resume, close, reopen, transfer);
-* ``people``    who works on a case and the resident's consent (R6, R9);
+* ``people``    who works on a case, a proposed volunteer's answer and the resident's consent (R6, R7, R9);
 * ``entries``   journal, home visits, agreements, volunteer staff's answers and alarms;
 * ``meeting``   the weekly meeting (R4, R5);
-* ``reads``     reading a case file, a slice or whether another team knows a resident, logged;
+* ``reads``     reading a case file, a slice, a proposal or whether another team knows a resident, logged;
 * ``retention`` the keep-until date of a closed file.
 """
 
@@ -47,9 +47,17 @@ from .people import (
     consent_record,
     consent_withdraw,
     membership_end,
+    proposal_accept,
+    proposal_decline,
     volunteer_assign,
 )
-from .reads import case_file_read, case_slice_read, resident_existence_read
+from .reads import (
+    case_file_read,
+    case_slice_read,
+    resident_existence_read,
+    volunteer_proposal_read,
+    volunteer_proposals_read,
+)
 from .retention import retention_until_for
 from .workflow import (
     case_activate,
@@ -99,11 +107,15 @@ __all__ = [
     "meeting_start",
     "membership_end",
     "notify_alarm",
+    "proposal_accept",
+    "proposal_decline",
     "resident_create",
     "resident_existence_read",
     "resident_update",
     "retention_until_for",
     "validate_visit_date",
     "volunteer_assign",
+    "volunteer_proposal_read",
+    "volunteer_proposals_read",
     "week_monday",
 ]

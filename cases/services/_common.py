@@ -41,7 +41,7 @@ def move(case: Case, target: CaseStatus) -> None:
             % {"current": case.get_status_display(), "target": CaseStatus(target).label}
         )
     if target in NEEDS_RESPONSIBLE and not responsible_membership(case):
-        raise ValidationError(_("A running case needs a responsible professional (R9)."))
+        raise ValidationError(_("A running case needs a responsible professional."))
     case.status = target
 
 

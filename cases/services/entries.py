@@ -19,7 +19,17 @@ from base.audit import acting_as
 from base.updates import model_update
 
 from ..constants import PROFESSIONAL_ONLY_AGREEMENT_KINDS, AgreementKind, JournalVisibility, MembershipRole
-from ..models import Agreement, Alarm, Case, CaseInterest, CaseMembership, HomeVisit, InterestAnswer, JournalEntry
+from ..models import (
+    BOARD_DECLINE_REASONS,
+    Agreement,
+    Alarm,
+    Case,
+    CaseInterest,
+    CaseMembership,
+    HomeVisit,
+    InterestAnswer,
+    JournalEntry,
+)
 from ..permissions import CaseAction, can, works_on
 from ..policies import alarms, open_questions
 from ._common import require, touch
@@ -123,10 +133,11 @@ def agreement_add(
     require(actor, CaseAction.CHANGE_FILE, case)
     if kind not in AgreementKind.values:
         raise ValidationError({"kind": _("Choose a kind.")})
-    on_case = CaseMembership.objects.filter(case=case, user=assignee, ended_at__isnull=True)
+    # a proposed volunteer does not work on the case yet (R7)
+    on_case = CaseMembership.objects.filter(case=case, user=assignee, ended_at__isnull=True, accepted_at__isnull=False)
     is_volunteer_member = on_case.filter(role=MembershipRole.VOLUNTEER).exists()
     if kind in PROFESSIONAL_ONLY_AGREEMENT_KINDS and (is_volunteer_member or not has_role(assignee, Role.PROFESSIONAL)):
-        raise ValidationError({"assignee": _("Care and medical tasks are for professionals only (R10).")})
+        raise ValidationError({"assignee": _("Care and medical tasks are for professionals only.")})
     if not on_case.exists():
         raise ValidationError({"assignee": _("Agreements are for people who work on the case.")})
     with acting_as(actor):
@@ -164,7 +175,8 @@ def interest_record(*, actor: User, case: Case, answer: str, reason: str = "", n
     open_questions.require(actor, open_questions.Action.ANSWER, case, _("This question is not open for you."))
     if answer not in InterestAnswer.values:
         raise ValidationError({"answer": _("Choose an answer.")})
-    if answer == InterestAnswer.DECLINED and not reason:
+    if answer == InterestAnswer.DECLINED and reason not in BOARD_DECLINE_REASONS:
+        # "I know this resident" belongs to a proposal: the board does not say who it is (R7).
         raise ValidationError({"reason": _("Say why this is not for you.")})
     with acting_as(actor):
         interest, _created = CaseInterest.objects.update_or_create(

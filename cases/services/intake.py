@@ -14,11 +14,11 @@ from base.audit import acting_as
 from base.updates import model_update
 
 from ..constants import ConsentAnswer, Urgency
-from ..models import Case, LifeDomain, Resident, Topic, VolunteerConsent
+from ..models import Case, LifeDomain, Resident, Topic
 from ..permissions import CaseAction, sync_case_permissions
-from ..selectors.residents import resident_duplicates
+from ..selectors.residents import LikelyDuplicate, resident_duplicates
 from ._common import locked, require, require_professional
-from .people import consent_record
+from .people import consent_entry
 
 RESIDENT_FIELDS = (
     "first_name",
@@ -59,8 +59,10 @@ def case_open(
     topics: Iterable[Topic] = (),
     urgency: str = Urgency.NORMAL,
     volunteer_summary: str = "",
+    consent_answer: str = ConsentAnswer.NOT_ASKED,
 ) -> Case:
-    """Register a request for help. The team follows from the resident's village (R1)."""
+    """Register a request for help. The team follows from the resident's village (R1). The
+    consent history starts with the answer given at intake, or "not asked yet"."""
     require_professional(actor)
     domains = list(domains)
     if not domains:
@@ -79,17 +81,21 @@ def case_open(
         case.save()
         case.domains.set(domains)
         case.topics.set(list(topics))
-        VolunteerConsent.objects.create(case=case, answer=ConsentAnswer.NOT_ASKED, asked_by=None)
+        if consent_answer not in ConsentAnswer.values:
+            raise ValidationError({"consent_answer": _("Choose an answer.")})
+        consent_entry(case=case, actor=actor, answer=consent_answer)
         sync_case_permissions(case)
         return case
 
 
 class PossibleDuplicates(ValidationError):
-    """The new resident is likely registered already (``residents``: who)."""
+    """The new resident is likely registered already (``duplicates``: who and why, likeliest
+    first; ``residents``: just who)."""
 
-    def __init__(self, residents: list[Resident]) -> None:
+    def __init__(self, duplicates: list[LikelyDuplicate]) -> None:
         super().__init__(_("This resident may already be registered."))
-        self.residents = residents
+        self.duplicates = duplicates
+        self.residents = [hit.resident for hit in duplicates]
 
 
 def _require_no_duplicates(actor: User, fields: dict) -> None:
@@ -145,9 +151,8 @@ def intake_register(
         urgency=urgency,
         request_for_help=request_for_help,
         volunteer_summary=volunteer_summary,
+        consent_answer=consent_answer,
     )
-    if consent_answer != ConsentAnswer.NOT_ASKED:
-        consent_record(actor=actor, case=case, answer=consent_answer)
     return case
 
 

@@ -54,7 +54,8 @@ def meeting_decide(
     """Record the team's decision on an agenda item and carry it out through the services:
     the responsible professional (R9), the case into active work, and a volunteer only when
     they may join it (``permissions.eligible_volunteers``: consent, screening, not declined,
-    R5–R7). One decision per case per meeting."""
+    R5–R7). The volunteer is *proposed*: they see the case once they accept (R7). One
+    decision per case per meeting."""
     require_professional(actor)
     meetings.require(actor, meetings.Action.HOLD, meeting, _("Only the team's professionals hold its meeting."))
     require(actor, CaseAction.CHANGE_FILE, case)

@@ -1,4 +1,5 @@
-"""Who works on a case (R9) and the resident's consent for volunteer staff (R6)."""
+"""Who works on a case (R9), a proposed volunteer's answer (R7) and the resident's consent for
+volunteer staff (R6)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,18 @@ from accounts.models import User
 from base.audit import acting_as
 
 from ..constants import NEEDS_RESPONSIBLE, ConsentAnswer, MembershipRole
-from ..models import Case, CaseMembership, VolunteerConsent
+from ..models import (
+    PROPOSAL_DECLINE_REASONS,
+    Case,
+    CaseInterest,
+    CaseMembership,
+    InterestAnswer,
+    VolunteerConsent,
+)
 from ..permissions import CaseAction, current_consent, eligible_volunteers, sync_case_permissions
-from ..policies import professionals_for
+from ..policies import professionals_for, proposals
 from ..screening import forget_volunteer_profile, volunteer_may_hold_access
-from ._common import end_memberships, require, require_professional, responsible_membership
+from ._common import end_memberships, require, require_professional, responsible_membership, touch
 
 
 @transaction.atomic
@@ -36,11 +44,21 @@ def case_set_responsible(*, actor: User, case: Case, professional: User) -> Case
         if current is not None:
             end_memberships(CaseMembership.objects.filter(pk=current.pk), now)
             CaseMembership.objects.create(
-                case=case, user=current.user, role=MembershipRole.PROFESSIONAL, started_at=now, created_by=actor
+                case=case,
+                user=current.user,
+                role=MembershipRole.PROFESSIONAL,
+                started_at=now,
+                accepted_at=now,
+                created_by=actor,
             )
         end_memberships(CaseMembership.objects.filter(case=case, user=professional), now)
         membership = CaseMembership.objects.create(
-            case=case, user=professional, role=MembershipRole.RESPONSIBLE, started_at=now, created_by=actor
+            case=case,
+            user=professional,
+            role=MembershipRole.RESPONSIBLE,
+            started_at=now,
+            accepted_at=now,
+            created_by=actor,
         )
         sync_case_permissions(case)
         return membership
@@ -61,15 +79,19 @@ def case_add_professional(*, actor: User, case: Case, professional: User) -> Cas
 
 @transaction.atomic
 def volunteer_assign(*, actor: User, case: Case, volunteer: User) -> CaseMembership:
-    """Let a volunteer join a case: only with the resident's consent (R6), a valid VOG, of the
-    case's team, and not after they declined it (R7) — ``permissions.eligible_volunteers``."""
+    """Propose a volunteer for a case: only with the resident's consent (R6), a valid VOG, of
+    the case's team, and not after they declined it (R7) — ``permissions.eligible_volunteers``.
+
+    The membership starts as a *proposal* (no ``accepted_at``): the volunteer holds no slice
+    until they accept it (:func:`proposal_accept`); they may decline, for instance because they
+    know the resident (:func:`proposal_decline`, R7)."""
     require_professional(actor)
     require(actor, CaseAction.CHANGE_FILE, case)
     forget_volunteer_profile(volunteer)  # screening may have changed since this object was loaded
     if not eligible_volunteers(case).filter(user=volunteer).exists():
         consent = current_consent(case)
         if consent is None or not consent.allows_volunteer:
-            raise ValidationError(_("The resident has not consented to a volunteer joining (R6)."))
+            raise ValidationError(_("The resident has not consented to a volunteer joining."))
         if not volunteer_may_hold_access(volunteer):
             raise ValidationError(_("This volunteer has no valid certificate of good conduct (VOG)."))
         raise ValidationError(_("This person cannot join this case as volunteer staff."))
@@ -86,7 +108,7 @@ def membership_end(*, actor: User, membership: CaseMembership) -> CaseMembership
     require_professional(actor)
     require(actor, CaseAction.CHANGE_FILE, case)
     if membership.role == MembershipRole.RESPONSIBLE and case.status in NEEDS_RESPONSIBLE:
-        raise ValidationError(_("Choose a new responsible professional first (R9)."))
+        raise ValidationError(_("Choose a new responsible professional first."))
     if membership.ended_at is not None:
         return membership
     with acting_as(actor):
@@ -99,11 +121,63 @@ def membership_end(*, actor: User, membership: CaseMembership) -> CaseMembership
 def _create_membership(*, case: Case, user: User, role: str, actor: User) -> CaseMembership:
     if CaseMembership.objects.filter(case=case, user=user, ended_at__isnull=True).exists():
         raise ValidationError(_("This person already works on the case."))
+    # Volunteer staff are proposed and accept themselves; professionals are on the case at once.
+    accepted_at = None if role == MembershipRole.VOLUNTEER else timezone.now()
     try:
         with transaction.atomic():
-            return CaseMembership.objects.create(case=case, user=user, role=role, created_by=actor)
+            return CaseMembership.objects.create(
+                case=case, user=user, role=role, accepted_at=accepted_at, created_by=actor
+            )
     except IntegrityError as error:
         raise ValidationError(_("This person already works on the case.")) from error
+
+
+# --- the volunteer's answer to a proposal (R7) ---------------------------------------------
+
+
+@transaction.atomic
+def proposal_accept(*, actor: User, membership: CaseMembership) -> CaseMembership:
+    """The proposed volunteer accepts: the membership is accepted and the slice opens at once
+    (grants derived in the same transaction). Only their own open proposal, while they may
+    hold access (``policies.proposals``); a repeat answers with the accepted membership."""
+    proposals.require(actor, proposals.Action.ANSWER, membership, _("This proposal is not open for you."))
+    with acting_as(actor):
+        membership = CaseMembership.objects.select_for_update().get(pk=membership.pk)
+        if membership.ended_at is not None:  # declined meanwhile (another tab)
+            raise ValidationError(_("You already declined this case."))
+        if membership.accepted_at is None:
+            membership.accepted_at = timezone.now()
+            membership.save(update_fields=["accepted_at"])
+            sync_case_permissions(membership.case)
+            touch(membership.case, membership.accepted_at)
+        return membership
+
+
+@transaction.atomic
+def proposal_decline(*, actor: User, membership: CaseMembership, reason: str, note: str = "") -> CaseInterest:
+    """The proposed volunteer declines, with a reason — "I know this resident", outside their
+    expertise, or another (R7). The proposal ends and the decline is recorded as their answer
+    on the case (``CaseInterest``), which keeps them out of ``eligible_volunteers`` for it and
+    is shown to professionals only."""
+    proposals.require(actor, proposals.Action.ANSWER, membership, _("This proposal is not open for you."))
+    if reason not in PROPOSAL_DECLINE_REASONS:
+        raise ValidationError({"reason": _("Say why this is not for you.")})
+    if len(note) > 500:
+        raise ValidationError({"note": _("Keep the note to 500 characters.")})
+    with acting_as(actor):
+        membership = CaseMembership.objects.select_for_update().get(pk=membership.pk)
+        if membership.accepted_at is not None:  # accepted meanwhile (another tab)
+            raise ValidationError(_("You already accepted this case."))
+        now = timezone.now()
+        end_memberships(CaseMembership.objects.filter(pk=membership.pk), now)
+        interest, _created = CaseInterest.objects.update_or_create(
+            case=membership.case,
+            volunteer=actor,
+            defaults={"answer": InterestAnswer.DECLINED, "reason": reason, "note": note, "answered_at": now},
+        )
+        sync_case_permissions(membership.case)
+        touch(membership.case, now)
+        return interest
 
 
 # --- consent (R6) ----------------------------------------------------------------------------
@@ -118,25 +192,44 @@ def consent_record(
     asked_at: datetime.datetime | None = None,
     note: str = "",
 ) -> VolunteerConsent:
-    """Record the resident's answer; anything but 'yes' removes volunteer access at once."""
+    """Record the resident's answer; anything but 'yes' ends every volunteer's membership and
+    access at once."""
     require(actor, CaseAction.CHANGE_FILE, case)
     if answer not in ConsentAnswer.values:
         raise ValidationError({"answer": _("Choose an answer.")})
     with acting_as(actor):
-        consent = VolunteerConsent.objects.create(
-            case=case,
-            answer=answer,
-            asked_at=asked_at or (timezone.now() if answer != ConsentAnswer.NOT_ASKED else None),
-            asked_by=actor if answer != ConsentAnswer.NOT_ASKED else None,
-            note=note,
-        )
+        consent = consent_entry(case=case, actor=actor, answer=answer, asked_at=asked_at, note=note)
+        if not consent.allows_volunteer:
+            _volunteers_leave(case)
         sync_case_permissions(case)
         return consent
 
 
+def _volunteers_leave(case: Case) -> None:
+    """Without consent no volunteer works on the case: their memberships end with their access
+    (the case file and the coordinator's workload count open memberships)."""
+    end_memberships(CaseMembership.objects.filter(case=case, role=MembershipRole.VOLUNTEER))
+
+
+def consent_entry(
+    *, case: Case, actor: User, answer: str, asked_at: datetime.datetime | None = None, note: str = ""
+) -> VolunteerConsent:
+    """One entry of the consent history: who asked, when, and the answer ("not asked yet" has
+    neither). For :func:`consent_record` and for the intake, which records the first answer."""
+    asked = answer != ConsentAnswer.NOT_ASKED
+    return VolunteerConsent.objects.create(
+        case=case,
+        answer=answer,
+        asked_at=(asked_at or timezone.now()) if asked else None,
+        asked_by=actor if asked else None,
+        note=note,
+    )
+
+
 @transaction.atomic
 def consent_withdraw(*, actor: User, case: Case, note: str = "") -> VolunteerConsent:
-    """The resident withdraws consent: every volunteer loses access on the next request."""
+    """The resident withdraws consent: every volunteer leaves the case and loses access on the
+    next request."""
     require(actor, CaseAction.CHANGE_FILE, case)
     consent = current_consent(case)
     if consent is None or not consent.allows_volunteer:
@@ -147,5 +240,6 @@ def consent_withdraw(*, actor: User, case: Case, note: str = "") -> VolunteerCon
         if note:
             consent.note = note
         consent.save()
+        _volunteers_leave(case)
         sync_case_permissions(case)
         return consent

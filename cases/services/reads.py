@@ -1,6 +1,6 @@
-"""Reading a file is recorded: every read of a case file or a slice writes an access entry
-(who read what, through which view, in which role), and so does learning that another team
-knows a resident. Selectors only read; these services read through them and write the entry,
+"""Reading a file is recorded: every read of a case file, a slice or a proposal writes an
+access entry (who read what, through which view, in which role), and so does learning that
+another team knows a resident. Selectors only read; these services read through them and write the entry,
 so a refused read (404) writes none."""
 
 from __future__ import annotations
@@ -13,8 +13,16 @@ from accounts.models import User
 from base.audit import log_access
 
 from ..models import Case, Resident
-from ..selectors import CaseFile, KnownElsewhere, case_file, known_elsewhere, volunteer_case
-from ..slice import CaseSlice
+from ..selectors import (
+    CaseFile,
+    KnownElsewhere,
+    case_file,
+    known_elsewhere,
+    volunteer_case,
+    volunteer_proposal,
+    volunteer_proposals,
+)
+from ..slice import CaseSlice, Proposal
 from ._common import require_professional
 
 
@@ -31,6 +39,24 @@ def case_slice_read(*, actor: User, case_id: int) -> CaseSlice:
     """One volunteer slice for a page, its read logged ('volunteer_slice')."""
     found = volunteer_case(user=actor, case_id=case_id)
     log_access(actor=actor, instance=Case(pk=found.id), view="volunteer_slice")
+    return found
+
+
+@transaction.atomic
+def volunteer_proposals_read(*, actor: User) -> list[Proposal]:
+    """The volunteer's open proposals for a page (R7), each read logged ('volunteer_proposal'):
+    they saw who the resident is (name and street), to say whether they know them."""
+    found = volunteer_proposals(actor)
+    for proposal in found:
+        log_access(actor=actor, instance=Case(pk=proposal.case_id), view="volunteer_proposal")
+    return found
+
+
+@transaction.atomic
+def volunteer_proposal_read(*, actor: User, membership_id: int) -> Proposal:
+    """One open proposal of the volunteer, or 404; its read logged ('volunteer_proposal')."""
+    found = volunteer_proposal(user=actor, membership_id=membership_id)
+    log_access(actor=actor, instance=Case(pk=found.case_id), view="volunteer_proposal")
     return found
 
 

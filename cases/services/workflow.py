@@ -126,7 +126,12 @@ def case_transfer(*, actor: User, case: Case, team: Team, responsible: User) -> 
         if existing is None or existing.role != MembershipRole.RESPONSIBLE:
             end_memberships(CaseMembership.objects.filter(case=case, user=responsible), now)
             CaseMembership.objects.create(
-                case=case, user=responsible, role=MembershipRole.RESPONSIBLE, started_at=now, created_by=actor
+                case=case,
+                user=responsible,
+                role=MembershipRole.RESPONSIBLE,
+                started_at=now,
+                accepted_at=now,
+                created_by=actor,
             )
         sync_case_permissions(case)
         return case

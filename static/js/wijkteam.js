@@ -9,4 +9,35 @@
     form.dataset.submitted = "true";
     window.setTimeout(function () { form.dataset.submitted = "false"; }, 8000);
   });
+
+  // The main menu folds away behind a "Menu" button on narrow screens (CSS decides where:
+  // .page-header--collapsible). Without this script the button stays hidden and the menu open.
+  function setUpMenu() {
+    var toggle = document.querySelector(".menu-toggle");
+    var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+    if (!menu) { return; }
+    var header = toggle.closest(".page-header");
+    function setOpen(open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("main-menu--open", open);
+    }
+    setOpen(false);
+    toggle.hidden = false;
+    header.classList.add("page-header--collapsible");
+    toggle.addEventListener("click", function () {
+      setOpen(toggle.getAttribute("aria-expanded") !== "true");
+    });
+    // Escape closes the open menu and puts the focus back on its button.
+    header.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUpMenu);
+  } else {
+    setUpMenu();
+  }
 })();

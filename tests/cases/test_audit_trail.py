@@ -33,7 +33,8 @@ def test_every_service_writes_audit_entries_with_its_actor():
 
     services.case_update(actor=professional, case=case, expected_version=case.version, urgency="high")
     services.journal_entry_add(actor=professional, case=case, text="Notitie", visibility=JournalVisibility.SHARED)
-    services.volunteer_assign(actor=professional, case=case, volunteer=volunteer)
+    proposal = services.volunteer_assign(actor=professional, case=case, volunteer=volunteer)
+    services.proposal_accept(actor=volunteer, membership=proposal)
     services.home_visit_log(
         actor=volunteer, case=case, visited_on=case.opened_at.date(), duration_minutes=45, summary="Koffie"
     )

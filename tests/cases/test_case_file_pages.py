@@ -118,7 +118,8 @@ def test_assign_volunteer_without_consent_is_refused_with_a_message(client):
 
     response = client.post(reverse("cases:people", args=[case.pk, "volunteer"]), {"person": volunteer.pk}, follow=True)
 
-    assert "R6" in response.content.decode()
+    said = [str(message) for message in response.context["messages"]]
+    assert any("toestemming" in message and "(R" not in message for message in said), said  # the rule, in words
     assert not CaseMembership.objects.filter(case=case, role=MembershipRole.VOLUNTEER).exists()
 
 

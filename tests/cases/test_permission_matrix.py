@@ -41,6 +41,9 @@ MATRIX = {
     "volunteer assigned, VOG expired": (NOTHING, NOTHING),
     "volunteer assigned, account inactive": (NOTHING, NOTHING),
     "volunteer assigned, assignment ended": (NOTHING, NOTHING),
+    "volunteer proposed, not answered yet": (NOTHING, NOTHING),
+    "volunteer proposed, with a slice grant left behind": (NOTHING, NOTHING),
+    "volunteer who declined the proposal": (NOTHING, NOTHING),
     "coordinator of the team": (NOTHING, NOTHING),
     "coordinator who is also a professional of the team": (FILE_OPEN, FILE_CLOSED),
     "functional administrator": (NOTHING, NOTHING),
@@ -96,6 +99,17 @@ def _user_for(relation: str, world: dict, case: Case) -> User:
         membership = CaseMembership.objects.get(case=case, user=case.volunteer, role=MembershipRole.VOLUNTEER)
         services.membership_end(actor=responsible, membership=membership)
         return case.volunteer
+    if relation.startswith("volunteer proposed") or relation == "volunteer who declined the proposal":
+        user = make_volunteer(team)
+        membership = services.volunteer_assign(actor=responsible, case=case, volunteer=user)
+        if relation == "volunteer who declined the proposal":
+            services.proposal_decline(actor=user, membership=membership, reason="knows_resident")
+        if relation == "volunteer proposed, with a slice grant left behind":
+            for codename in ("view_case_slice", "log_home_visit"):
+                CaseUserObjectPermission.objects.create(
+                    user=user, content_object=case, permission=Permission.objects.get(codename=codename)
+                )
+        return user
     if relation == "coordinator of the team":
         return make_coordinator(team)
     if relation == "coordinator who is also a professional of the team":

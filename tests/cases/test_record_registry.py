@@ -163,7 +163,8 @@ def marked_file():
     (that erasure does not keep) set to a unique marker by an audited save."""
     case = CaseFactory(with_volunteer=True)
     other_volunteer = make_volunteer(case.team)
-    services.volunteer_assign(actor=case.responsible, case=case, volunteer=other_volunteer)
+    proposal = services.volunteer_assign(actor=case.responsible, case=case, volunteer=other_volunteer)
+    services.proposal_accept(actor=other_volunteer, membership=proposal)
     missing = {record.label for record in registry} - set(BUILDERS)
     assert missing == set(), f"make a row of these records in this test's world: {missing}"
     for record in registry:

@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.services import system_actor
@@ -16,13 +17,14 @@ from base.audit import acting_as
 from cases import services
 from cases.constants import AgreementKind, ConsentAnswer
 from cases.models import Agreement, Case, HomeVisit, JournalEntry, Resident, VolunteerConsent
-from cases.slice import CASE_FIELDS, RESIDENT_FIELDS
-from tests.factories import PASSWORD, CaseFactory, ResidentFactory, add_journal
+from cases.slice import CASE_FIELDS, PROPOSAL_FIELDS, RESIDENT_FIELDS
+from tests.factories import PASSWORD, CaseFactory, ResidentFactory, VillageFactory, add_journal
 
 ALLOWED = {
     Resident: {name.removeprefix("resident__").split("__")[0] for name in RESIDENT_FIELDS},
     Case: {name.split("__")[0] for name in CASE_FIELDS},
 }
+PROPOSAL_ALLOWED = {name.removeprefix("case__resident__") for name in PROPOSAL_FIELDS}
 MARKER_DATE = datetime.date(1931, 2, 17)
 
 
@@ -66,6 +68,7 @@ def world():
         duration_minutes=30,
         summary="MARKER-visit-by-professional",
         note_for_responsible="MARKER-visit-note",
+        follow_up_on=timezone.now() + datetime.timedelta(days=2),
     )
     services.agreement_add(
         actor=case.responsible,
@@ -100,10 +103,30 @@ def world():
     )
     _fill_forbidden(board_case.resident, set(), markers)
     markers += ["Bordina", "Geheimhouder", "MARKER-board-request"]
+    # Their own visit with a follow-up appointment: "My week" on the home page lists it (issue [12]).
     visit = services.home_visit_log(
-        actor=case.volunteer, case=case, visited_on=datetime.date.today(), duration_minutes=45, summary="Eigen bezoek"
+        actor=case.volunteer,
+        case=case,
+        visited_on=datetime.date.today(),
+        duration_minutes=45,
+        summary="Eigen bezoek",
+        follow_up_on=timezone.now() + datetime.timedelta(days=1),
     )
-    case.board_case, case.own_visit = board_case, visit
+    # A case the volunteer is proposed for (R7): only first name, last name and street may show.
+    proposed = CaseFactory(
+        resident=ResidentFactory(
+            village=VillageFactory(team=case.team, name="MARKER-proposal-village"),
+            first_name="Voorstella",
+            last_name="Straatman",
+            street="Kerkepad",
+        ),
+        with_proposal=True,
+        volunteer=case.volunteer,
+    )
+    _fill_forbidden(proposed.resident, PROPOSAL_ALLOWED, markers)
+    _fill_forbidden(Case.objects.get(pk=proposed.pk), set(), markers)
+    markers.append("MARKER-proposal-village")
+    case.board_case, case.own_visit, case.proposal = board_case, visit, proposed.volunteer_membership
     return case, other, markers
 
 
@@ -117,6 +140,8 @@ def _volunteer_pages(case, other):
         reverse("volunteers:visit_edit", args=[case.pk, case.own_visit.pk]),
         reverse("volunteers:board"),
         reverse("volunteers:board_answer", args=[case.board_case.pk]),
+        reverse("volunteers:proposal", args=[case.proposal.pk]),
+        reverse("volunteers:my_case", args=[case.proposal.case_id]),
         reverse("volunteers:alarm") + f"?casus={case.pk}",
         reverse("volunteers:hours"),
         reverse("cases:detail", args=[case.pk]),
@@ -134,6 +159,7 @@ def test_no_volunteer_form_error_page_contains_a_marker(client, world):
     responses = [
         client.post(reverse("volunteers:visit_new", args=[case.pk]), {"summary": "x"}),
         client.post(reverse("volunteers:board_answer", args=[case.board_case.pk]), {"answer": "declined"}),
+        client.post(reverse("volunteers:proposal_decline", args=[case.proposal.pk]), {"note": "x"}),
     ]
 
     for response in responses:
@@ -188,13 +214,38 @@ def test_the_slice_page_does_show_the_allowed_fields(client, world):
     assert "Gedeelde notitie voor de vrijwilliger" in body
 
 
+def test_the_proposal_shows_first_name_last_name_and_street(client, world):
+    case, _other, _markers = world
+    client.login(username=case.volunteer.username, password=PASSWORD)
+
+    for url in (reverse("volunteers:my_cases"), reverse("volunteers:proposal", args=[case.proposal.pk])):
+        body = client.get(url).content.decode()
+        assert "Voorstella" in body and "Straatman" in body and "Kerkepad" in body, url
+
+
 def test_volunteer_templates_receive_no_model_instances(client, world):
     case, _other, _markers = world
     client.login(username=case.volunteer.username, password=PASSWORD)
 
-    for url in (reverse("volunteers:my_cases"), reverse("volunteers:my_case", args=[case.pk])):
+    for url in (
+        reverse("volunteers:my_cases"),
+        reverse("volunteers:my_case", args=[case.pk]),
+        reverse("volunteers:proposal", args=[case.proposal.pk]),
+    ):
         response = client.get(url)
         for context in response.context:
             for key, value in context.flatten().items():
                 values = value if isinstance(value, list | tuple) else [value]
                 assert not any(isinstance(item, Case | Resident) for item in values), (url, key)
+
+
+def test_my_week_on_the_home_page_lists_only_the_volunteers_own_follow_up(client, world):
+    """The home page is among the volunteer pages above; here: its "My week" is not empty, so
+    the check above really covers it, and it holds only their own appointment."""
+    case, _other, _markers = world
+    client.login(username=case.volunteer.username, password=PASSWORD)
+
+    response = client.get(reverse("home"))
+
+    items = [item for day in response.context["week"].days for item in day.items]
+    assert [(item.kind, item.url) for item in items] == [("follow_up", reverse("volunteers:my_case", args=[case.pk]))]

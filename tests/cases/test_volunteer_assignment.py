@@ -1,4 +1,5 @@
-"""A volunteer joins a case only with the resident's consent (R6) and a valid VOG."""
+"""A volunteer joins a case only with the resident's consent (R6) and a valid VOG, and only
+once they accepted the team's proposal (R7)."""
 
 import datetime
 
@@ -6,9 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases import services
+from cases import selectors, services
 from cases.constants import ConsentAnswer, MembershipRole
-from cases.models import CaseMembership
+from cases.models import CaseMembership, CaseUserObjectPermission
+from cases.permissions import CaseAction, can
 from tests.factories import CaseFactory, make_volunteer
 
 
@@ -58,6 +60,41 @@ def test_assignment_twice_is_refused():
 
     with pytest.raises(ValidationError):
         services.volunteer_assign(actor=case.responsible, case=case, volunteer=case.volunteer)
+
+
+def test_assignment_is_a_proposal_without_slice_grants():
+    case = CaseFactory(consented=True, active=True)
+    volunteer = make_volunteer(case.team)
+
+    membership = services.volunteer_assign(actor=case.responsible, case=case, volunteer=volunteer)
+
+    assert membership.is_proposal and membership.created_by == case.responsible
+    assert not CaseUserObjectPermission.objects.filter(content_object=case, user=volunteer).exists()
+    assert not can(volunteer, CaseAction.VIEW_SLICE, case)
+
+
+def test_professionals_are_on_the_case_at_once():
+    case = CaseFactory(active=True)
+
+    assert not CaseMembership.objects.filter(case=case, accepted_at__isnull=True).exists()
+
+
+def test_proposing_twice_is_refused():
+    case = CaseFactory(with_proposal=True)
+
+    with pytest.raises(ValidationError):
+        services.volunteer_assign(actor=case.responsible, case=case, volunteer=case.volunteer)
+
+
+def test_no_agreement_for_a_proposed_volunteer_who_has_not_accepted():
+    case = CaseFactory(with_proposal=True)
+
+    with pytest.raises(ValidationError):
+        services.agreement_add(
+            actor=case.responsible, case=case, kind="administration", description="Post", assignee=case.volunteer
+        )
+
+    assert case.volunteer not in selectors.case_people(case)
 
 
 def test_care_agreement_never_goes_to_volunteer_staff():

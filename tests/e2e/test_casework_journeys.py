@@ -1,14 +1,18 @@
 """The casework journeys of issues [3] and [4], in Debian's Chromium, with screenshots.
 
 * A professional registers a request for help, the weekly meeting decides on it with a
-  volunteer, a journal entry is added without a page reload, and the case is closed.
-* Volunteer staff, on a 390 x 844 phone, log a home visit and raise the alarm; the supervising
+  volunteer, the volunteer (on a phone) sees the proposal - name and street - and accepts it,
+  a journal entry is added without a page reload, and the case is closed.
+* Volunteer staff, on a 390 x 844 phone, log a home visit with a follow-up appointment (which
+  then shows in "Deze week" on their home page) and raise the alarm; the supervising
   professional sees the alarm on their home page.
 * A professional, on a phone, learns that another team knows a resident ("that, not what").
 """
 
+import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
@@ -65,10 +69,38 @@ def test_intake_to_meeting_decision_to_journal_to_close(browser_session):
     assert decision.volunteer == volunteer
     case.refresh_from_db()
     assert case.status == CaseStatus.ACTIVE
-    assert CaseMembership.objects.filter(case=case, user=volunteer, role=MembershipRole.VOLUNTEER).exists()
+    membership = CaseMembership.objects.get(case=case, user=volunteer, role=MembershipRole.VOLUNTEER)
+    assert membership.accepted_at is None  # proposed: the volunteer answers first (R7)
+
+    # The volunteer, on a phone, sees who the resident is (name and street only) and accepts.
+    volunteer_page = browser_session.new_page(PHONE)
+    login(volunteer_page, "volunteer")
+    assert volunteer_page.goto(f"/vrijwillig/casussen/{case.pk}/").status == 404  # no slice yet
+    volunteer_page.goto("/vrijwillig/casussen/")
+    proposals = volunteer_page.locator("section.proposals")
+    expect(proposals).to_contain_text("Hendrika Brugman")
+    expect(proposals).to_contain_text("Stationsstraat")
+    expect(proposals).not_to_contain_text("6661 XY")
+    assert_accessible(volunteer_page)
+    screenshot(volunteer_page, "volunteer", "journey-proposals")
+    proposals.locator(f'a[href="/vrijwillig/voorstellen/{membership.pk}/"]').click()
+    volunteer_page.wait_for_url(f"**/vrijwillig/voorstellen/{membership.pk}/")
+    main = volunteer_page.locator("main")
+    expect(main).to_contain_text("Hendrika Brugman")
+    for hidden in ("6661 XY", "Weduwe", "Zoekt gezelschap", "1941"):
+        expect(main).not_to_contain_text(hidden)
+    assert horizontal_overflow(volunteer_page) == 0
+    assert_accessible(volunteer_page)
+    screenshot(volunteer_page, "volunteer", "journey-proposal")
+    volunteer_page.locator('form[action$="/aannemen/"] button[type=submit]').click()
+    volunteer_page.wait_for_url(f"**/vrijwillig/casussen/{case.pk}/")
+    expect(volunteer_page.locator("h1")).to_contain_text("Hendrika Brugman")
+    membership.refresh_from_db()
+    assert membership.accepted_at is not None
 
     # A journal entry shared with the volunteer, added without leaving the page.
     page.goto(f"/casussen/{case.pk}/")
+    page.locator("#journal details.action summary").click()  # one action at a time: the form opens
     page.fill("#id_text", "Eerste kennismaking gepland voor donderdag.")
     page.select_option("#id_visibility", value="shared")
     page.locator("#journal button[type=submit]").click()
@@ -86,8 +118,8 @@ def test_intake_to_meeting_decision_to_journal_to_close(browser_session):
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
 
-    volunteer_page = browser_session.new_page()
-    login(volunteer_page, "volunteer")
+    # The volunteer, still logged in (a second login within the code's 30 seconds is refused:
+    # a one-time code is used once), no longer sees the closed case.
     response = volunteer_page.goto(f"/vrijwillig/casussen/{case.pk}/")
     assert response.status == 404
 
@@ -113,6 +145,8 @@ def test_volunteer_logs_a_visit_and_raises_the_alarm_on_a_phone(browser_session)
     page.locator("input[name=activities][value=referral]").check()
     page.fill("#id_summary", "Samen de folder van de koffieochtend bekeken.")
     page.fill("#id_note_for_responsible", "Mevrouw lijkt somber; graag even bellen.")
+    follow_up = timezone.localtime() + datetime.timedelta(days=2)
+    page.fill("#id_follow_up_on", follow_up.strftime("%Y-%m-%dT10:00"))
     assert_accessible(page)
     screenshot(page, "volunteer", "journey-visit-form")
     submit = page.locator("main form button[type=submit]")
@@ -128,6 +162,13 @@ def test_volunteer_logs_a_visit_and_raises_the_alarm_on_a_phone(browser_session)
     expect(page.locator(".alert--success")).to_be_visible()
     screenshot(page, "volunteer", "journey-alarm-raised")
     alarm = Alarm.objects.get(volunteer=volunteer, case_id=case_pk)
+
+    page.goto("/")  # issue [12]: the follow-up appointment in "My week", on the phone
+    expect(page.locator("#my-week-h")).to_have_text("Deze week")
+    expect(page.locator(f"#my-week a[href='/vrijwillig/casussen/{case_pk}/']").first).to_be_visible()
+    assert horizontal_overflow(page) <= 0
+    assert_accessible(page)
+    screenshot(page, "volunteer", "journey-my-week")
 
     professional = browser_session.new_page()
     login(professional, "professional")
@@ -261,8 +302,9 @@ def test_volunteer_refers_a_resident_from_a_visit_to_the_social_map(browser_sess
 
     from socialmap.models import Offer
 
+    page.locator("#referrals-h ~ details.action summary").click()
     page.select_option(f"#offer-{case_pk}", value=str(Offer.objects.get(name="Samen eten in Valburg").pk))
-    page.locator("#referrals-h ~ form.inline-form button[type=submit]").click()
+    page.locator("#referrals-h ~ details.action form button[type=submit]").click()
     expect(page.locator(".alert--success")).to_be_visible()
     expect(page.locator("#referrals-h").locator("xpath=..")).to_contain_text("Samen eten")
     referral = Referral.objects.filter(case_id=case_pk, offer__name__startswith="Samen eten").get()

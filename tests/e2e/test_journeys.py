@@ -14,7 +14,7 @@ from accounts.models import User
 from cases.constants import CaseStatus
 from cases.models import Case, HomeVisit
 from cases.permissions import CaseAction, cases_for
-from cases.policies import open_questions
+from cases.policies import open_questions, proposals
 from tests.e2e.conftest import NL, PHONE, PageWalk, login, path_of
 
 # --- the demo world, found through the ORM ---------------------------------------------------
@@ -49,6 +49,9 @@ def volunteer_pages() -> list[tuple[str, str, object]]:
     question = open_questions.scope(volunteer).order_by("pk").first()
     if question is not None:
         pages.append(("board-answer", f"/vrijwillig/open-vragen/{question.pk}/", question.resident.village.name))
+    proposal = proposals.scope(volunteer).order_by("pk").first()  # seed_demo leaves one open (R7)
+    assert proposal is not None, "demo volunteer has no open proposal"
+    pages.append(("proposal", f"/vrijwillig/voorstellen/{proposal.pk}/", NL("Do you know this resident?")))
     return pages
 
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,11 +52,30 @@ def test_decline_needs_a_reason_and_keeps_the_volunteer_out_of_suggestions(clien
     client.login(username=team["volunteer"].username, password=PASSWORD)
 
     without = client.post(reverse("volunteers:board_answer", args=[case.pk]), {"answer": "declined", "note": "x"})
-    client.post(reverse("volunteers:board_answer", args=[case.pk]), {"answer": "declined", "reason": "knows_resident"})
+    client.post(
+        reverse("volunteers:board_answer", args=[case.pk]), {"answer": "declined", "reason": "outside_expertise"}
+    )
 
     assert without.status_code == 200 and "x" in without.content.decode()
-    assert CaseInterest.objects.get().reason == "knows_resident"
+    assert CaseInterest.objects.get().reason == "outside_expertise"
     assert team["volunteer"].pk not in [s.user_id for s in volunteer_suggestions(case)]
+
+
+def test_the_board_does_not_offer_i_know_this_resident_because_it_hides_who_it_is(client, team):
+    """R7: knowing the resident is a reason for a proposal, which shows the name; the board
+    does not say who the resident is, so the form and the service refuse it there."""
+    case = _new_case(team, consent=ConsentAnswer.YES)
+    client.login(username=team["volunteer"].username, password=PASSWORD)
+    url = reverse("volunteers:board_answer", args=[case.pk])
+
+    form = client.get(url).content.decode()
+    refused = client.post(url, {"answer": "declined", "reason": "knows_resident"})
+
+    assert 'value="knows_resident"' not in form and 'value="outside_expertise"' in form
+    assert refused.status_code == 200
+    assert not CaseInterest.objects.exists()
+    with pytest.raises(ValidationError):
+        services.interest_record(actor=team["volunteer"], case=case, answer="declined", reason="knows_resident")
 
 
 def test_interest_lifts_the_volunteer_in_the_suggestions(client, team):

@@ -151,3 +151,23 @@ def test_the_service_refuses_a_visit_date_outside_the_window(days_ago):
         )
 
     assert not case.home_visits.exists()
+
+
+def test_the_follow_up_appointment_shows_on_the_slice_page_and_in_the_case_file(client, assigned):
+    """Bug (issue [12]): the follow-up appointment was saved but shown nowhere. The volunteer
+    sees it on their case page (slice allow-list: "know the next appointment"), the
+    professionals in the case file's visits, both as a Dutch date and time."""
+    follow_up = timezone.make_aware(datetime.datetime(2026, 12, 7, 14, 30))  # a Monday
+    client.post(
+        reverse("volunteers:visit_new", args=[assigned.pk]),
+        _visit_data(follow_up_on=follow_up.strftime("%Y-%m-%dT%H:%M")),
+    )
+
+    slice_page = client.get(reverse("volunteers:my_case", args=[assigned.pk])).content.decode()
+    client.login(username=assigned.responsible.username, password=PASSWORD)
+    case_file = client.get(reverse("cases:detail", args=[assigned.pk])).content.decode()
+
+    assert HomeVisit.objects.get().follow_up_on == follow_up
+    # The weekday's case comes from the catalogue (locale/nl has "Monday" -> "Maandag").
+    assert "maandag 7 december 14:30" in slice_page.lower()
+    assert "maandag 7 december 14:30" in case_file.lower()

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wijkteam.middleware.OwnNotFoundPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wijkteam.middleware.SessionIdleRefreshMiddleware",
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.roles",
                 "socialmap.context_processors.social_map",
+                "wijkteam.theme.theme_context",
             ],
         },
     },
@@ -224,6 +226,15 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # seed_scale makes accounts with the published demo password: never in production.
 SCALE_DATA_ALLOWED = False
+
+# The municipality's look (README, "Look and feel"): the name and logo (a path under static/) in
+# the header, and the primary colour of the header, buttons and links. White text on the primary
+# colour must reach WCAG AA's 4.5:1; a system check (wijkteam.theme) refuses a lighter colour.
+WIJKTEAM_THEME = {
+    "name": env("WIJKTEAM_THEME_NAME", "Wijkteam"),
+    "primary": env("WIJKTEAM_THEME_PRIMARY", "#154273"),
+    "logo": env("WIJKTEAM_THEME_LOGO", "img/wijkteam-logo.svg"),
+}
 
 # How long volunteer staff may correct a home visit they logged (hours).
 VISIT_CORRECTION_HOURS = int(env("VISIT_CORRECTION_HOURS", "72"))

@@ -269,7 +269,8 @@ class Command(BaseCommand):
                     visibility=JournalVisibility.PROFESSIONALS,
                 )
                 if volunteer:
-                    case_services.volunteer_assign(actor=actor, case=case, volunteer=volunteers[volunteer])
+                    proposal = case_services.volunteer_assign(actor=actor, case=case, volunteer=volunteers[volunteer])
+                    case_services.proposal_accept(actor=volunteers[volunteer], membership=proposal)
                     case_services.journal_entry_add(
                         actor=actor,
                         case=case,
@@ -292,3 +293,35 @@ class Command(BaseCommand):
                     case_services.case_close(
                         actor=actor, case=case, outcome=Outcome.RESOLVED, closing_note="Vraag beantwoord."
                     )
+        self._seed_open_proposal(names, house, villages, professionals, volunteers)
+
+    def _seed_open_proposal(self, names, house, villages, professionals, volunteers) -> None:
+        """One open proposal for the demo volunteer (R7): the team proposed them, they have
+        not answered yet, so "My cases" shows the resident's name and street to accept or decline."""
+        actor = professionals[demo.TEAM_LEADS["Team Elst"]]
+        first, last = next(names)
+        number = next(house)
+        resident = case_services.resident_create(
+            actor=actor,
+            first_name=first,
+            last_name=last,
+            date_of_birth=datetime.date(1946, 4, 12),
+            street=demo.STREETS[number % len(demo.STREETS)],
+            house_number=str(number),
+            postcode="6661 PV",
+            village=villages[demo.TEAMS["Team Elst"][0]],
+            phone=f"0481-{450000 + number:06d}",
+            notes="",
+        )
+        case = case_services.case_open(
+            actor=actor,
+            resident=resident,
+            intake_channel=IntakeChannel.WALK_IN,
+            domains=LifeDomain.objects.filter(code="participation"),
+            request_for_help="Sinds de verhuizing weinig contact in het dorp; zoekt aansluiting.",
+            volunteer_summary="Zoekt aansluiting bij activiteiten in het dorp.",
+        )
+        case_services.consent_record(actor=actor, case=case, answer=ConsentAnswer.YES)
+        case = case_services.case_start_triage(actor=actor, case=case)
+        case = case_services.case_activate(actor=actor, case=case, responsible=actor)
+        case_services.volunteer_assign(actor=actor, case=case, volunteer=volunteers["volunteer"])

@@ -33,6 +33,7 @@ def test_every_scenario_runs_and_answers_as_expected(bench_settings):
         "reports",
         "admin_list",
         "admin_search",
+        "floor",  # the cheapest logged-in page: every page is measured against it
         "log_visit_batch",  # the writes again with the audit chain sealed by the timer
         "case_file_batch",
         "triage_decision_batch",
@@ -58,16 +59,24 @@ def _result(name, p95, queries, kind="page", baseline=None):
 
 
 def test_compare_flags_each_missed_target():
-    small = [_result("list", 10, 8, "list", "admin"), _result("page", 10, 8), _result("admin", 100, 9, "baseline")]
+    floor = _result("floor", 10, 3, "floor")
+    small = [
+        _result("list", 10, 8, "list", "admin"),
+        _result("page", 10, 8),
+        _result("admin", 100, 9, "baseline"),
+        floor,
+    ]
     large = [
         _result("list", 40, 8, "list", "admin"),  # grew 4x, and only 2.5x faster than the admin
-        _result("page", 60, 13),  # too slow, too many queries, count changed
+        _result("page", 60, 13),  # 6x the floor, too many queries, count changed
         _result("admin", 100, 9, "baseline"),
+        floor,
     ]
     rows, missed = compare({"S": small, "XL": large})
     assert any("list: p95 grew 4.00x" in text for text in missed)
     assert any("list: only 2.5x faster than the admin" in text for text in missed)
-    assert any("page: p95 60" in text for text in missed)
+    assert any("page: p95 6.0x the floor's" in text for text in missed)
+    assert not any(text.startswith(("floor", "admin")) for text in missed)
     assert any("page: 13 queries > 12" in text for text in missed)
     assert any("page: query count 8 at S, 13 at XL" in text for text in missed)
     assert "MISSED" in format_table(rows, ["S", "XL"])
@@ -109,3 +118,46 @@ def test_load_report_checks_errors_and_p95(tmp_path):
     _locust_csv(stats, failures=2, p95=400)
     with pytest.raises(CommandError, match="2 errors; p95 400 ms"):
         call_command("load_report", str(stats), *args, stdout=io.StringIO())
+
+
+def test_the_floor_is_for_logged_in_staff_only(bench_settings, client):
+    """The floor pays what every page pays (session, user, second step, roles) and no more."""
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD, TeamFactory, UserFactory, make_professional
+
+    professional = make_professional(TeamFactory())
+    nobody = UserFactory()
+
+    assert client.get(reverse("bench_floor")).status_code == 302  # to the login
+    client.login(username=nobody.username, password=PASSWORD)
+    assert client.get(reverse("bench_floor")).status_code == 404  # no role
+    client.login(username=professional.username, password=PASSWORD)
+    response = client.get(reverse("bench_floor"))
+    assert response.status_code == 200 and professional.display_name in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_load_report_gives_the_servers_cpu_per_request(tmp_path):
+    stats = tmp_path / "load_stats.csv"
+    _locust_csv(stats, failures=0, p95=120)  # 100 requests
+    out = io.StringIO()
+
+    call_command(
+        "load_report",
+        str(stats),
+        "--users",
+        "50",
+        "--duration",
+        "3m",
+        "--size",
+        "XL",
+        "--cpu-seconds",
+        "2.5",
+        "--json",
+        str(tmp_path / "load.json"),
+        stdout=out,
+    )
+
+    assert "25.0 ms each" in out.getvalue()
+    assert json.loads((tmp_path / "load.json").read_text())["cpu_ms_per_request"] == 25.0

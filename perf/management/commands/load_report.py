@@ -18,8 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--duration", required=True)
         parser.add_argument("--size", required=True)
         parser.add_argument("--json", dest="json_path")
+        parser.add_argument(
+            "--cpu-seconds",
+            type=float,
+            help="CPU seconds the app server's processes used during the run (scripts/loadtest measures them)",
+        )
 
-    def handle(self, *args, stats, users, duration, size, json_path, **options):
+    def handle(self, *args, stats, users, duration, size, json_path, cpu_seconds=None, **options):
         with Path(stats).open(newline="") as handle:
             rows = list(csv.DictReader(handle))
         if not rows:
@@ -44,6 +49,11 @@ class Command(BaseCommand):
                 f"{row['p50_ms']:>6.0f} {row['p95_ms']:>6.0f} {row['max_ms']:>6}"
             )
         total = next(row for row in table if row["name"] == "Aggregated")
+        cpu_ms = round(1000 * cpu_seconds / total["requests"], 1) if cpu_seconds and total["requests"] else None
+        if cpu_ms is not None:
+            # What a request costs the server whatever the machine's load: the figure to compare
+            # with the floor's (docs/performance.md).
+            self.stdout.write(f"App server CPU: {cpu_seconds:.1f} s for {total['requests']} requests, {cpu_ms} ms each")
         missed = []
         if total["failures"]:
             missed.append(f"{total['failures']} errors")
@@ -52,7 +62,15 @@ class Command(BaseCommand):
         if json_path:
             Path(json_path).write_text(
                 json.dumps(
-                    {"users": users, "duration": duration, "size": size, "table": table, "missed": missed}, indent=2
+                    {
+                        "users": users,
+                        "duration": duration,
+                        "size": size,
+                        "table": table,
+                        "cpu_ms_per_request": cpu_ms,
+                        "missed": missed,
+                    },
+                    indent=2,
                 )
             )
         if missed:

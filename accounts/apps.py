@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and teams")
 
     def ready(self) -> None:
-        from .roles import sync_role_permissions
+        from .roles import connect_role_signals, sync_role_permissions
 
+        connect_role_signals()
         post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")

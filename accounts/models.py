@@ -9,6 +9,9 @@ class User(AbstractUser):
     """A person who logs in. Residents never do; they are ``cases.Resident``."""
 
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Raised whenever the user's groups change (accounts.roles): a session keeps the roles it
+    # read with this number and reads them again once it differs (RolesInSessionMiddleware).
+    roles_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("user")

@@ -90,3 +90,75 @@ def sync_role_permissions(sender=None, **kwargs) -> None:
             app_label, codename = perm.split(".")
             wanted += list(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)
+
+
+# --- the roles in the session -------------------------------------------------------------------
+
+SESSION_KEY = "wijkteam_roles"
+
+
+def roles_changed(user_ids) -> None:
+    """The groups of these users changed: every session of theirs reads the roles again on its
+    next request, on any app server (the number is on the user row each request loads)."""
+    from django.db.models import F
+
+    from .models import User
+
+    ids = [pk for pk in user_ids if pk is not None]
+    if ids:
+        User.objects.filter(pk__in=ids).update(roles_version=F("roles_version") + 1)
+
+
+def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """``m2m_changed`` of ``User.groups``, from either side (a user's groups or a group's users)."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if not reverse:  # instance is the user
+        roles_changed([instance.pk])
+    elif action == "pre_clear":  # instance is the group, about to lose every user
+        roles_changed(list(instance.user_set.values_list("pk", flat=True)))
+    else:
+        roles_changed(pk_set or [])
+
+
+def _group_deleted(sender, instance, **kwargs) -> None:
+    roles_changed(list(instance.user_set.values_list("pk", flat=True)))
+
+
+def connect_role_signals() -> None:
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed, pre_delete
+
+    from .models import User
+
+    m2m_changed.connect(_groups_changed, sender=User.groups.through, dispatch_uid="accounts.roles_changed")
+    pre_delete.connect(_group_deleted, sender=Group, dispatch_uid="accounts.group_deleted")
+
+
+class RolesInSessionMiddleware:
+    """The roles every page reads, kept in the session with the user's ``roles_version``: a
+    request whose session holds the current number skips the query for them; a changed role
+    raises the number, so the very next request reads them again."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        kept = request.session.get(SESSION_KEY)
+        if isinstance(kept, list) and len(kept) == 3 and kept[:2] == [user.pk, user.roles_version]:
+            user._wijkteam_roles = frozenset(kept[2])
+        response = self.get_response(request)
+        roles = getattr(user, "_wijkteam_roles", None)
+        fresh = [user.pk, user.roles_version, sorted(roles or ())]
+        if roles is not None and user.is_active and kept != fresh and _same_user(request, user):
+            request.session[SESSION_KEY] = fresh
+        return response
+
+
+def _same_user(request, user) -> bool:
+    """Still logged in as ``user`` after the view (not logged out, nor in as someone else)."""
+    current = getattr(request, "user", None)
+    return current is not None and current.is_authenticated and current.pk == user.pk

@@ -32,6 +32,7 @@ def home(request):
         context["alarms"] = list(alarms.open_for(request.user)[:20])
     if Role.VOLUNTEER_STAFF.value in roles:
         context["slices"] = case_selectors.volunteer_cases(request.user)
+        context["open_proposals"] = case_selectors.open_proposal_count(request.user)
     if Role.PROFESSIONAL.value in roles or Role.VOLUNTEER_STAFF.value in roles:
         context["week"] = my_week(request.user, alarms=context.get("alarms", ()))
     if Role.COORDINATOR.value in roles:

@@ -43,6 +43,7 @@ from .residents import (
 )
 from .volunteer import (
     OpenQuestion,
+    open_proposal_count,
     open_questions,
     volunteer_case,
     volunteer_cases,
@@ -74,6 +75,7 @@ __all__ = [
     "matching_residents",
     "meeting_agenda",
     "meeting_agenda_for_team",
+    "open_proposal_count",
     "open_questions",
     "people_with_work_on",
     "resident_duplicates",

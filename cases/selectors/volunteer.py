@@ -26,6 +26,12 @@ def volunteer_proposals(user: User) -> list[Proposal]:
     return [_proposal(row) for row in rows]
 
 
+def open_proposal_count(user: User) -> int:
+    """How many proposals wait for the volunteer's answer: a number for the home page, which
+    shows no resident (the names are read, and logged, on "Mijn casussen")."""
+    return proposal_policy.scope(user).count()
+
+
 def volunteer_proposal(*, user: User, membership_id: int) -> Proposal:
     """One of the volunteer's open proposals, or 404 (also for anyone else's)."""
     row = proposal_policy.scope(user).filter(pk=membership_id).values("id", "case_id", *PROPOSAL_FIELDS).first()

@@ -83,3 +83,20 @@ def test_volunteer_without_cases_gets_a_clear_message(client):
     body = client.get(reverse("volunteers:my_cases")).content.decode()
 
     assert "You are not assigned" in body or "Je bent" in body
+
+
+def test_a_volunteer_sees_on_home_that_the_team_asks_them_without_who(client):
+    """A proposal waits on "Mijn casussen", where the name is read and logged; the home page
+    says only that the team asks, and links there."""
+    from auditlog.models import LogEntry
+
+    case = CaseFactory(with_proposal=True)
+    volunteer = case.volunteer_membership.user
+    _login(client, volunteer)
+    reads_before = LogEntry.objects.filter(additional_data__view="volunteer_proposal").count()
+
+    body = client.get(reverse("home")).content.decode()
+
+    assert reverse("volunteers:my_cases") + "#proposals-h" in body
+    assert escape(case.resident.last_name) not in body and escape(case.resident.street) not in body
+    assert LogEntry.objects.filter(additional_data__view="volunteer_proposal").count() == reads_before

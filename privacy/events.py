@@ -40,6 +40,7 @@ READS_TO_RESIDENT = {
     "existence_lookup": gettext_lazy("looked up whether a team knows you (saw only the team and whom to call)"),
     "volunteer_proposal": gettext_lazy("saw your name and street, to say whether they know you"),
 }
+READS_FOR_RESIDENT = {**READS, **READS_TO_RESIDENT}
 
 
 class ChangeWords(NamedTuple):
@@ -87,7 +88,7 @@ def _what(entry: LogEntry, data: dict, to_resident: bool = False) -> str:
     model = entry.content_type.model_class() if entry.content_type_id else None
     if entry.action == LogEntry.Action.ACCESS:
         view = data.get("view", "")
-        reads = {**READS, **READS_TO_RESIDENT} if to_resident else READS
+        reads = READS_FOR_RESIDENT if to_resident else READS
         if view in reads:
             return str(reads[view])
         name = model._meta.verbose_name if model else _("a record")

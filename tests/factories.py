@@ -198,9 +198,22 @@ def add_journal(case: Case, *, text: str, shared: bool, author: User | None = No
     return services.journal_entry_add(actor=author or case.responsible, case=case, text=text, visibility=visibility)
 
 
-def intake_post(village: Village, *, case: dict | None = None, **resident) -> dict:
-    """The intake form's POST for a new resident in ``village`` (Grietje Jansen unless given),
-    with a fresh submission key; ``case`` overrides the request's fields."""
+def intake_case_fields(**overrides) -> dict:
+    """The request-for-help fields of the intake form's POST, with a fresh submission key."""
+    return {
+        "intake_channel": "walk_in",
+        "domains": [LifeDomain.objects.get(code="money").pk],
+        "urgency": "normal",
+        "request_for_help": "Hulp bij schulden",
+        "volunteer_summary": "Administratie ordenen",
+        "consent_answer": ConsentAnswer.YES,
+        "submission_key": str(uuid.uuid4()),
+        **overrides,
+    }
+
+
+def intake_resident_fields(village: Village, **overrides) -> dict:
+    """The new-resident fields of the intake form's POST (Grietje Jansen unless given)."""
     fields = {
         "first_name": "Grietje",
         "last_name": "Jansen",
@@ -212,16 +225,12 @@ def intake_post(village: Village, *, case: dict | None = None, **resident) -> di
         "phone": "",
         "email": "",
         "notes": "",
-        **resident,
+        **overrides,
     }
-    return {
-        "intake_channel": "walk_in",
-        "domains": [LifeDomain.objects.get(code="money").pk],
-        "urgency": "normal",
-        "request_for_help": "Hulp bij schulden",
-        "volunteer_summary": "Administratie ordenen",
-        "consent_answer": ConsentAnswer.YES,
-        "submission_key": str(uuid.uuid4()),
-        **(case or {}),
-        **{f"resident-{key}": value for key, value in fields.items()},
-    }
+    return {f"resident-{key}": value for key, value in fields.items()}
+
+
+def intake_post(village: Village, *, case: dict | None = None, **resident) -> dict:
+    """The intake form's POST for a new resident in ``village``; ``case`` overrides the
+    request's fields."""
+    return {**intake_case_fields(**(case or {})), **intake_resident_fields(village, **resident)}

@@ -11,16 +11,8 @@ from django.utils import timezone
 from cases import selectors, services
 from cases.constants import ConsentAnswer, MembershipRole
 from cases.models import Case, CaseMembership, LifeDomain, Resident, VolunteerConsent
-from tests.factories import PASSWORD, CaseFactory, VillageFactory, intake_post, make_coordinator, make_professional
+from tests.factories import PASSWORD, CaseFactory, intake_post, make_coordinator
 from volunteers.selectors import coordinated_volunteers
-
-
-@pytest.fixture
-def professional():
-    village = VillageFactory(name="Elst")
-    user = make_professional(village.team)
-    user.village = village
-    return user
 
 
 def _intake(client, professional, **resident):

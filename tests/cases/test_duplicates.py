@@ -14,20 +14,12 @@ from accounts.models import User
 from cases.constants import ConsentAnswer
 from cases.models import Case, Resident
 from cases.selectors import resident_duplicates
-from tests.factories import PASSWORD, CaseFactory, ResidentFactory, VillageFactory, intake_post, make_professional
+from tests.factories import PASSWORD, CaseFactory, ResidentFactory, intake_post
 
 pytestmark = pytest.mark.both_databases  # and on SQLite: scripts/run-tests
 
 BIRTH = datetime.date(1948, 3, 2)
 ELSEWHERE = {"date_of_birth": datetime.date(1961, 7, 9), "postcode": "6662 XY", "house_number": "1"}
-
-
-@pytest.fixture
-def professional():
-    village = VillageFactory(name="Elst")
-    user = make_professional(village.team)
-    user.village = village
-    return user
 
 
 def _duplicates(user, *, fresh=True, **typed):

@@ -1,56 +1,28 @@
 """Intake (R3): find the resident first, warn about likely duplicates, one case per submit."""
 
 import datetime
-import uuid
 
 import pytest
 from django.urls import reverse
 
 from cases.constants import CaseStatus, ConsentAnswer
-from cases.models import Case, LifeDomain, Resident
-from tests.factories import PASSWORD, CaseFactory, ResidentFactory, VillageFactory, make_professional, make_volunteer
-
-
-@pytest.fixture
-def professional():
-    village = VillageFactory(name="Elst")
-    user = make_professional(village.team)
-    user.village = village
-    return user
+from cases.models import Case, Resident
+from tests.factories import (
+    PASSWORD,
+    CaseFactory,
+    ResidentFactory,
+    intake_case_fields,
+    intake_resident_fields,
+    make_volunteer,
+)
 
 
 def _login(client, user):
     client.login(username=user.username, password=PASSWORD)
 
 
-def _case_data(**extra) -> dict:
-    return {
-        "intake_channel": "walk_in",
-        "domains": [LifeDomain.objects.get(code="money").pk],
-        "urgency": "normal",
-        "request_for_help": "Hulp bij schulden",
-        "volunteer_summary": "Administratie ordenen",
-        "consent_answer": ConsentAnswer.YES,
-        "submission_key": str(uuid.uuid4()),
-        **extra,
-    }
-
-
-def _new_resident(village, **extra) -> dict:
-    data = {
-        "first_name": "Grietje",
-        "last_name": "Jansen",
-        "date_of_birth": "1948-03-02",
-        "street": "Kerkstraat",
-        "house_number": "12",
-        "postcode": "6661ab",
-        "village": village.pk,
-        "phone": "",
-        "email": "",
-        "notes": "",
-    }
-    data.update(extra)
-    return {f"resident-{key}": value for key, value in data.items()}
+_case_data = intake_case_fields
+_new_resident = intake_resident_fields
 
 
 def test_register_for_a_new_resident_opens_a_case_in_the_villages_team(client, professional):

@@ -16,7 +16,7 @@ from base.admin import GuardedAdminMixin, ModelAdmin, TabularInline
 
 from .models import Municipality, ProfessionalProfile, Team, User, Village
 from .roles import user_roles
-from .services import team_create, user_deactivate
+from .services import user_deactivate
 
 admin.site.site_header = _("Wijkteam administration")
 admin.site.site_title = _("Wijkteam administration")
@@ -41,16 +41,6 @@ class TeamAdmin(ModelAdmin):
     filter_horizontal = ["coordinators"]
     inlines = [VillageInline]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        created = team_create(actor=request.user, municipality=obj.municipality, name=obj.name)
-        created.volunteers_join_meeting = obj.volunteers_join_meeting
-        created.save(update_fields=["volunteers_join_meeting"])
-        obj.pk, obj.professionals_group_id = created.pk, created.professionals_group_id
-        obj._state.adding = False
-
 
 @admin.register(Village)
 class VillageAdmin(ModelAdmin):
@@ -65,7 +55,7 @@ class ProfessionalProfileAdmin(ModelAdmin):
     readonly_fields = ["user", "team"]
 
     def has_add_permission(self, request):
-        return False  # made through accounts.services.professional_set_team (keeps the team group right)
+        return False  # made through accounts.services.professional_set_team (with the professional role)
 
 
 @admin.register(User)

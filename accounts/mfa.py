@@ -1,10 +1,14 @@
 """Second factor (django-otp): TOTP in an authenticator app, plus one-time backup codes."""
 
 from base64 import b32encode
+from functools import partial
 
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
@@ -69,3 +73,30 @@ def backup_codes_renew(*, user: User) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
+
+
+# --- the verified device in the session ----------------------------------------------------------
+
+VERIFIED_KEY = "wijkteam_otp_verified"
+
+
+class VerifiedDeviceInSessionMiddleware(OTPMiddleware):
+    """django-otp's middleware, minus its device query on every request: the session keeps which
+    device verified the user, with the user's ``access_version``. While both still match, the
+    device is loaded only if something reads it (``is_verified()`` does not). Saving or deleting
+    any of the user's devices raises the version (``accounts.roles``), so a device removed or no
+    longer confirmed is checked again on the very next request, on any app server."""
+
+    def _verify_user_sync(self, request, user):
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            if persistent_id and request.session.get(VERIFIED_KEY) == [user.pk, user.access_version, persistent_id]:
+                self._init_user_fields(user)
+                user.otp_device = SimpleLazyObject(partial(self._device_from_persistent_id, persistent_id))
+                return user
+        user = super()._verify_user_sync(request, user)
+        if user.is_authenticated and user.otp_device is not None:
+            request.session[VERIFIED_KEY] = [user.pk, user.access_version, request.session[DEVICE_ID_SESSION_KEY]]
+        elif VERIFIED_KEY in request.session:
+            del request.session[VERIFIED_KEY]
+        return user

@@ -1,6 +1,6 @@
 """Who works in the system and where: municipalities, teams, villages (R1) and staff."""
 
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -9,9 +9,10 @@ class User(AbstractUser):
     """A person who logs in. Residents never do; they are ``cases.Resident``."""
 
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-    # Raised whenever the user's groups change (accounts.roles): a session keeps the roles it
-    # read with this number and reads them again once it differs (RolesInSessionMiddleware).
-    roles_version = models.PositiveIntegerField(default=1, editable=False)
+    # Raised whenever the user's groups or second-step devices change (accounts.roles): a session
+    # keeps the roles and the verified device it read with this number and reads them again once
+    # it differs (RolesInSessionMiddleware, accounts.mfa.VerifiedDeviceInSessionMiddleware).
+    access_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -55,13 +56,6 @@ class Team(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="teams", verbose_name=_("municipality")
     )
     name = models.CharField(_("name"), max_length=100)
-    professionals_group = models.OneToOneField(
-        Group,
-        on_delete=models.PROTECT,
-        related_name="team_of_professionals",
-        verbose_name=_("group of the team's professionals"),
-        editable=False,
-    )
     coordinators = models.ManyToManyField(
         "accounts.User", related_name="coordinated_teams", blank=True, verbose_name=_("coordinators")
     )

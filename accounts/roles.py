@@ -97,16 +97,17 @@ def sync_role_permissions(sender=None, **kwargs) -> None:
 SESSION_KEY = "wijkteam_roles"
 
 
-def roles_changed(user_ids) -> None:
-    """The groups of these users changed: every session of theirs reads the roles again on its
-    next request, on any app server (the number is on the user row each request loads)."""
+def access_changed(user_ids) -> None:
+    """The groups or second-step devices of these users changed: every session of theirs reads
+    the roles and the device again on its next request, on any app server (the number is on the
+    user row each request loads)."""
     from django.db.models import F
 
     from .models import User
 
     ids = [pk for pk in user_ids if pk is not None]
     if ids:
-        User.objects.filter(pk__in=ids).update(roles_version=F("roles_version") + 1)
+        User.objects.filter(pk__in=ids).update(access_version=F("access_version") + 1)
 
 
 def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
@@ -114,29 +115,39 @@ def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None
     if action not in ("post_add", "post_remove", "pre_clear"):
         return
     if not reverse:  # instance is the user
-        roles_changed([instance.pk])
+        access_changed([instance.pk])
     elif action == "pre_clear":  # instance is the group, about to lose every user
-        roles_changed(list(instance.user_set.values_list("pk", flat=True)))
+        access_changed(list(instance.user_set.values_list("pk", flat=True)))
     else:
-        roles_changed(pk_set or [])
+        access_changed(pk_set or [])
 
 
 def _group_deleted(sender, instance, **kwargs) -> None:
-    roles_changed(list(instance.user_set.values_list("pk", flat=True)))
+    access_changed(list(instance.user_set.values_list("pk", flat=True)))
+
+
+def _device_changed(sender, instance, **kwargs) -> None:
+    """A second-step device was saved (confirmed, or not any more) or deleted."""
+    access_changed([instance.user_id])
 
 
 def connect_role_signals() -> None:
     from django.contrib.auth.models import Group
-    from django.db.models.signals import m2m_changed, pre_delete
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from .models import User
 
     m2m_changed.connect(_groups_changed, sender=User.groups.through, dispatch_uid="accounts.roles_changed")
     pre_delete.connect(_group_deleted, sender=Group, dispatch_uid="accounts.group_deleted")
+    for device in (TOTPDevice, StaticDevice):
+        for signal in (post_save, post_delete):
+            signal.connect(_device_changed, sender=device, dispatch_uid=f"accounts.device_changed.{device.__name__}")
 
 
 class RolesInSessionMiddleware:
-    """The roles every page reads, kept in the session with the user's ``roles_version``: a
+    """The roles every page reads, kept in the session with the user's ``access_version``: a
     request whose session holds the current number skips the query for them; a changed role
     raises the number, so the very next request reads them again."""
 
@@ -148,11 +159,11 @@ class RolesInSessionMiddleware:
         if user is None or not user.is_authenticated:
             return self.get_response(request)
         kept = request.session.get(SESSION_KEY)
-        if isinstance(kept, list) and len(kept) == 3 and kept[:2] == [user.pk, user.roles_version]:
+        if isinstance(kept, list) and len(kept) == 3 and kept[:2] == [user.pk, user.access_version]:
             user._wijkteam_roles = frozenset(kept[2])
         response = self.get_response(request)
         roles = getattr(user, "_wijkteam_roles", None)
-        fresh = [user.pk, user.roles_version, sorted(roles or ())]
+        fresh = [user.pk, user.access_version, sorted(roles or ())]
         if roles is not None and user.is_active and kept != fresh and _same_user(request, user):
             request.session[SESSION_KEY] = fresh
         return response

@@ -28,10 +28,9 @@ def system_actor() -> User:
 
 @transaction.atomic
 def team_create(*, actor: User, municipality: Municipality, name: str) -> Team:
-    """A team with its professionals group, which holds the team's case grants."""
+    """A team. Its professionals' access to its cases is read from their profiles (no grant rows)."""
     with acting_as(actor):
-        group = Group.objects.create(name=f"team:{municipality.pk}:{name}")
-        return Team.objects.create(municipality=municipality, name=name, professionals_group=group)
+        return Team.objects.create(municipality=municipality, name=name)
 
 
 @transaction.atomic
@@ -48,7 +47,6 @@ def role_revoke(*, actor: User, user: User, role: Role) -> None:
         forget_roles(user)
         if role is Role.PROFESSIONAL:
             ProfessionalProfile.objects.filter(user=user).delete()
-            user.groups.remove(*Group.objects.filter(team_of_professionals__isnull=False))
         sync_user_case_permissions(user)
 
 
@@ -61,15 +59,12 @@ def professional_set_team(
     discipline: Discipline | str,
     parent_organisation: str = "",
 ) -> ProfessionalProfile:
-    """Make ``user`` a professional of ``team``: the profile (the fact) and the team group (derived)."""
+    """Make ``user`` a professional of ``team``: the profile is the fact their team's access is read from."""
     with acting_as(actor):
         role_grant(actor=actor, user=user, role=Role.PROFESSIONAL)
         profile, _ = ProfessionalProfile.objects.update_or_create(
             user=user, defaults={"team": team, "discipline": discipline, "parent_organisation": parent_organisation}
         )
-        team_groups = Group.objects.filter(team_of_professionals__isnull=False)
-        user.groups.remove(*team_groups.exclude(pk=team.professionals_group_id))
-        user.groups.add(team.professionals_group)
         return profile
 
 

@@ -1,10 +1,19 @@
 """The one home of case permissions: facts first, grants derived.
 
 Facts: team membership (a professional's team), case membership, the resident's consent,
-the case status, and the account (active, role, screening). The guardian rows on
-``CaseUserObjectPermission`` / ``CaseGroupObjectPermission`` are *derived* from those facts by
-:func:`sync_case_permissions`, which every service that changes a fact calls in the same
-transaction.
+the case status, and the account (active, role, screening).
+
+* **Team access is read from the facts in the query**: a professional may do to a case of their
+  own team what the case's state allows (:func:`professional_codenames`), on the condition
+  ``case.team_id IN (the user's team)`` and the case's status and resident, on the case's own
+  indexed columns. No per-case rows: a team of 33,000 cases holds no 100,000 grant rows, and a
+  write never re-derives a team's grants.
+* **Personal access is a guardian row** on ``CaseUserObjectPermission``, *derived* from the facts
+  by :func:`sync_case_permissions`, which every service that changes a fact calls in the same
+  transaction: volunteer staff on the cases they accepted, professionals who are members of a
+  case (also of another team's case). ``CaseGroupObjectPermission`` holds nothing any more.
+
+Both are one rule, :func:`professional_codenames`, read by the query and by the derivation.
 
 Both questions are answered here, from one query shape, so they cannot drift apart:
 
@@ -20,12 +29,14 @@ No setting switches any of this off.
 from __future__ import annotations
 
 import enum
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.contrib.auth.models import Permission
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
-from accounts.models import Team
+from accounts.models import ProfessionalProfile
 from accounts.roles import Role, user_roles
 
 from .constants import CaseStatus, MembershipRole
@@ -64,6 +75,7 @@ class CaseAction(enum.Enum):
 
 PROFESSIONAL_OPEN = ("view_case", "change_case", "close_case")
 PROFESSIONAL_CLOSED = ("view_case", "reopen_case")
+PROFESSIONAL_RESTRICTED = ("view_case",)  # art. 18: the file is read-only (and hidden from volunteer staff)
 VOLUNTEER_SLICE = ("view_case_slice", "log_home_visit")
 ALL_CODENAMES = tuple(action.codename for action in CaseAction)
 
@@ -94,32 +106,55 @@ def cases_for(
 
 
 def _grant_condition(user, action: CaseAction, *, per_case: bool = False) -> Q:
-    """Lists: ``pk IN (cases granted to the user) OR pk IN (cases granted to the user's groups)``,
-    two id sets read from the direct-FK grant tables by their unique indexes (owner, permission,
-    case) and hashed once per query; a correlated lookup per case row made a list walk every
-    case of the municipality (docs/performance.md). One case (``per_case``): ``EXISTS`` on that
-    case's own grant rows, instead of building the whole set to test one id. Same rows, same answer.
+    """Professionals: the case is of their team and its state allows ``action``
+    (:func:`_team_condition`), or they hold a personal grant on it. Volunteer staff: a personal
+    grant only.
+
+    Personal grants, for lists: ``pk IN (cases granted to the user)``, one id set read from the
+    direct-FK grant table by its unique index (owner, permission, case), hashed once per query
+    (a correlated lookup per case row made a list walk every case of the municipality:
+    docs/performance.md). One case (``per_case``): ``EXISTS`` on that case's own grant rows.
+    Same rows, same answer.
     """
     permission = {"permission__codename": action.codename, "permission__content_type__app_label": "cases"}
     user_grants = CaseUserObjectPermission.objects.filter(user=user, **permission)
-    group_grants = CaseGroupObjectPermission.objects.filter(
-        group_id__in=user.groups.through.objects.filter(user=user).values("group_id"), **permission
-    )
     if per_case:
         user_grant = Q(Exists(user_grants.filter(content_object=OuterRef("pk"))))
-        group_grant = Q(Exists(group_grants.filter(content_object=OuterRef("pk"))))
     else:
         user_grant = Q(pk__in=user_grants.values("content_object_id"))
-        group_grant = Q(pk__in=group_grants.values("content_object_id"))
     if action.role is Role.VOLUNTEER_STAFF:
-        # Volunteers never hold group grants: their access is personal, per assignment; never
+        # Volunteers never have team access: their access is personal, per assignment; never
         # to a resident who restricted processing, and only on a case they accepted (a proposal
         # reads no slice, R7), also when a grant was left behind.
         accepted = CaseMembership.objects.filter(
             user=user, role=MembershipRole.VOLUNTEER, ended_at__isnull=True, accepted_at__isnull=False
         )
         return user_grant & Q(pk__in=accepted.values("case_id")) & Q(resident__restricted_at__isnull=True)
-    return user_grant | group_grant
+    own_team = Q(team_id__in=ProfessionalProfile.objects.filter(user=user).values("team_id"))
+    return (own_team & _team_condition(action)) | user_grant
+
+
+def _team_condition(action: CaseAction) -> Q:
+    """The case states in which a professional of the case's team may do ``action``: the very
+    rule the personal grants are derived with (:func:`professional_codenames`), tried on each
+    state and written as a condition on the case's status and its resident's restriction."""
+    states = {
+        closed: {
+            restricted for restricted in (False, True) if action.codename in professional_codenames(closed, restricted)
+        }
+        for closed in (False, True)
+    }
+    if all(restricted == {False, True} for restricted in states.values()):
+        return Q()  # in every state: no condition
+    conditions = []
+    for closed, restricted in states.items():
+        if not restricted:
+            continue
+        state = Q(status=CaseStatus.CLOSED) if closed else ~Q(status=CaseStatus.CLOSED)
+        if len(restricted) == 1:
+            state &= Q(resident__restricted_at__isnull=not restricted.pop())
+        conditions.append(state)
+    return reduce(operator.or_, conditions)
 
 
 def can(user, action: CaseAction, case: Case) -> bool:
@@ -217,30 +252,34 @@ class MemberFact:
     volunteer_accepted: bool = False  # only read for volunteer staff: a proposal holds no slice (R7)
 
 
+def professional_codenames(closed: bool, restricted: bool) -> tuple[str, ...]:
+    """What a professional of the case (its team, or a member) may do to it in this state."""
+    if restricted:  # art. 18: the file is read-only, and hidden from volunteer staff
+        return PROFESSIONAL_RESTRICTED
+    return PROFESSIONAL_CLOSED if closed else PROFESSIONAL_OPEN
+
+
 def grants_from_facts(
     *,
     closed: bool,
     restricted: bool,
     consent_allows_volunteer: bool,
-    group_id: int,
     members: list[MemberFact],
-) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
-    """The rule itself, on plain facts: (user_id, codename) and (group_id, codename) grants.
+) -> set[tuple[int, str]]:
+    """The rule itself, on plain facts: the personal (user_id, codename) grants of one case.
 
     :func:`desired_grants` feeds it one case from the database; ``seed_scale`` feeds it the
     facts it generates, so scale data holds exactly the grants the services would derive.
+    A professional of the case's team needs no row: the query reads the team (:func:`cases_for`).
     """
-    professional_codenames = PROFESSIONAL_CLOSED if closed else PROFESSIONAL_OPEN
-    if restricted:  # art. 18: the file is read-only, and hidden from volunteer staff
-        professional_codenames = ("view_case",)
-    group_grants = {(group_id, codename) for codename in professional_codenames}
+    codenames = professional_codenames(closed, restricted)
     user_grants: set[tuple[int, str]] = set()
     volunteers_allowed = not closed and not restricted and consent_allows_volunteer
     for member in members:
         if not member.account_active:
             continue
         if member.role in (MembershipRole.RESPONSIBLE, MembershipRole.PROFESSIONAL):
-            user_grants.update((member.user_id, codename) for codename in professional_codenames)
+            user_grants.update((member.user_id, codename) for codename in codenames)
         elif (
             member.role == MembershipRole.VOLUNTEER
             and volunteers_allowed
@@ -248,11 +287,11 @@ def grants_from_facts(
             and member.volunteer_accepted
         ):
             user_grants.update((member.user_id, codename) for codename in VOLUNTEER_SLICE)
-    return user_grants, group_grants
+    return user_grants
 
 
-def desired_grants(case: Case) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
-    """The (user_id, codename) and (group_id, codename) grants the facts of ``case`` call for."""
+def desired_grants(case: Case) -> set[tuple[int, str]]:
+    """The personal (user_id, codename) grants the facts of ``case`` call for."""
     consent = current_consent(case)
     members = [
         MemberFact(
@@ -270,7 +309,6 @@ def desired_grants(case: Case) -> tuple[set[tuple[int, str]], set[tuple[int, str
         closed=case.status == CaseStatus.CLOSED,
         restricted=Resident.objects.filter(pk=case.resident_id, restricted_at__isnull=False).exists(),
         consent_allows_volunteer=consent is not None and consent.allows_volunteer,
-        group_id=Team.objects.filter(pk=case.team_id).values_list("professionals_group_id", flat=True).get(),
         members=members,
     )
 
@@ -286,44 +324,39 @@ def consent_allows_volunteer(case: Case) -> bool:
 
 
 def sync_case_permissions(case: Case) -> Drift:
-    """Make the guardian rows of ``case`` match its facts; return what changed.
+    """Make the personal guardian rows of ``case`` match its facts; return what changed.
 
     Call it inside the transaction of every service that changes a fact, so access
     follows the facts on the very next request (ASVS 5.0 8.3.2).
     """
     permission_ids = _permission_ids()
     codename_of = {pk: codename for codename, pk in permission_ids.items()}
-    want_users, want_groups = desired_grants(case)
-    drift = Drift()
-
-    have_users = {
+    want = desired_grants(case)
+    have = {
         (user_id, codename_of[perm_id]): row_id
         for row_id, user_id, perm_id in CaseUserObjectPermission.objects.filter(content_object=case).values_list(
             "pk", "user_id", "permission_id"
         )
     }
-    have_groups = {
-        (group_id, codename_of[perm_id]): row_id
-        for row_id, group_id, perm_id in CaseGroupObjectPermission.objects.filter(content_object=case).values_list(
-            "pk", "group_id", "permission_id"
+    stale = [row_id for key, row_id in have.items() if key not in want]
+    if stale:
+        CaseUserObjectPermission.objects.filter(pk__in=stale).delete()
+    missing = sorted(want - have.keys())
+    if missing:
+        CaseUserObjectPermission.objects.bulk_create(
+            CaseUserObjectPermission(content_object=case, permission_id=permission_ids[codename], user_id=user_id)
+            for user_id, codename in missing
         )
-    }
+    return Drift(
+        added=[("user", user_id, codename) for user_id, codename in missing],
+        removed=[("user", user_id, codename) for user_id, codename in sorted(have.keys() - want)],
+    )
 
-    for model, want, have, kind, owner_field in (
-        (CaseUserObjectPermission, want_users, have_users, "user", "user_id"),
-        (CaseGroupObjectPermission, want_groups, have_groups, "group", "group_id"),
-    ):
-        stale = [row_id for key, row_id in have.items() if key not in want]
-        if stale:
-            model.objects.filter(pk__in=stale).delete()
-        missing = sorted(want - have.keys())
-        model.objects.bulk_create(
-            model(content_object=case, permission_id=permission_ids[codename], **{owner_field: owner_id})
-            for owner_id, codename in missing
-        )
-        drift.removed.extend((kind, owner_id, codename) for owner_id, codename in have.keys() - want)
-        drift.added.extend((kind, owner_id, codename) for owner_id, codename in missing)
-    return drift
+
+def stray_group_grants() -> QuerySet[CaseGroupObjectPermission]:
+    """Group rows on cases: nothing derives or reads them (team access is read from the team),
+    so any row is drift, reported and removed by the ``sync_case_permissions`` command."""
+    return CaseGroupObjectPermission.objects.all()
 
 
 def sync_user_case_permissions(user) -> Drift:

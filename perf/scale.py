@@ -10,7 +10,7 @@ What makes that safe:
   professional, volunteer staff only join a case whose resident said yes and only while screened,
   memberships of volunteer staff end when a case closes, closed cases carry an outcome and a
   keep-until date, etc.;
-* the guardian rows are derived from those facts by :func:`cases.permissions.grants_from_facts`,
+* the personal guardian rows are derived from those facts by :func:`cases.permissions.grants_from_facts`,
   the very rule :func:`cases.permissions.sync_case_permissions` applies, and the tests check that
   running ``sync_case_permissions`` over seeded cases finds nothing to change.
 
@@ -54,7 +54,6 @@ from cases.models import (
     Agreement,
     Alarm,
     Case,
-    CaseGroupObjectPermission,
     CaseMembership,
     CaseUserObjectPermission,
     HomeVisit,
@@ -491,7 +490,6 @@ class ScaleSeeder:
             CaseMembership,
             VolunteerConsent,
             CaseUserObjectPermission,
-            CaseGroupObjectPermission,
             JournalEntry,
             HomeVisit,
             Agreement,
@@ -821,9 +819,7 @@ class ScaleSeeder:
                 "codename", "pk"
             )
         )
-        group_ids = [team.professionals_group_id for team in world.teams]
         user_rows: list[tuple] = []
-        group_rows: list[tuple] = []
         for f in facts:
             members = [MemberFact(f.responsible_id, MembershipRole.RESPONSIBLE, True)]
             if f.second_professional_id:
@@ -838,17 +834,14 @@ class ScaleSeeder:
                         volunteer_accepted=True,
                     )
                 )
-            users, groups = grants_from_facts(
+            users = grants_from_facts(
                 closed=f.status == CaseStatus.CLOSED,
                 restricted=False,
                 consent_allows_volunteer=f.consent == ConsentAnswer.YES,
-                group_id=group_ids[f.team_index],
                 members=members,
             )
             user_rows.extend((f.id, user_id, permission_ids[codename]) for user_id, codename in sorted(users))
-            group_rows.extend((f.id, group_id, permission_ids[codename]) for group_id, codename in sorted(groups))
         self.writer.write(CaseUserObjectPermission, ["content_object", "user", "permission"], user_rows)
-        self.writer.write(CaseGroupObjectPermission, ["content_object", "group", "permission"], group_rows)
 
     # -- journal, visits, agreements --
 

@@ -27,7 +27,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
 
 
 class TeamFactory(factory.django.DjangoModelFactory):
-    """A team made by ``team_create``, so it has its professionals group."""
+    """A team made by ``team_create``, as the app makes one."""
 
     class Meta:
         model = Team

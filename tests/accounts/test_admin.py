@@ -2,11 +2,30 @@
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import Team
-from cases.models import Agreement, Case, CaseMembership, HomeVisit, JournalEntry, Resident, VolunteerConsent
-from tests.factories import PASSWORD, CaseFactory, MunicipalityFactory, make_administrator, make_coordinator
+from cases.models import (
+    Agreement,
+    Case,
+    CaseMembership,
+    CaseUserObjectPermission,
+    HomeVisit,
+    JournalEntry,
+    Resident,
+    VolunteerConsent,
+)
+from cases.permissions import CaseAction, can
+from tests.factories import (
+    PASSWORD,
+    CaseFactory,
+    MunicipalityFactory,
+    VillageFactory,
+    make_administrator,
+    make_coordinator,
+    make_professional,
+)
 
 
 def test_no_case_file_model_is_in_the_admin():
@@ -36,7 +55,7 @@ def test_other_roles_are_not_let_into_the_admin(client, who):
     assert reverse("admin:login") in response.url
 
 
-def test_adding_a_team_in_the_admin_gives_it_its_professionals_group(client):
+def test_a_team_added_in_the_admin_gives_its_professionals_its_cases(client):
     municipality = MunicipalityFactory()
     client.login(username=make_administrator().username, password=PASSWORD)
 
@@ -52,4 +71,8 @@ def test_adding_a_team_in_the_admin_gives_it_its_professionals_group(client):
 
     assert response.status_code == 302, response.content.decode()[:2000]
     team = Team.objects.get(name="Team Nieuw")
-    assert team.professionals_group.name.startswith("team:")
+    assert not Group.objects.filter(name__startswith="team:").exists()  # no group carries the access
+    professional = make_professional(team)
+    case = CaseFactory(resident__village=VillageFactory(team=team), responsible=make_professional(team))
+    assert can(professional, CaseAction.VIEW_FILE, case)
+    assert not CaseUserObjectPermission.objects.filter(user=professional).exists()

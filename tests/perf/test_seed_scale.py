@@ -4,13 +4,26 @@ what the services derive (sync_case_permissions finds nothing to change)."""
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from accounts.facts import professional_team_ids
+from accounts.models import User
+from accounts.roles import Role, user_roles
 from cases.constants import CaseStatus, ConsentAnswer, MembershipRole
 from cases.models import Case, CaseMembership, CaseUserObjectPermission, HomeVisit, JournalEntry, VolunteerConsent
-from cases.permissions import CaseAction, cases_for, current_consent, sync_case_permissions
+from cases.permissions import (
+    CaseAction,
+    allowed_actions,
+    cases_for,
+    consent_allows_volunteer,
+    current_consent,
+    professional_codenames,
+    sync_case_permissions,
+)
+from cases.screening import volunteer_may_hold_access
 from perf.scale import MUNICIPALITY, SIZES
 from volunteers.models import VolunteerStaff
 from wijkteam import demo
@@ -82,7 +95,6 @@ def test_refused_where_scale_data_is_not_allowed(settings):
 def test_allowed_actions_answers_as_can_for_every_role_and_case(scale_xs):
     """The case page's one-query answer equals can() for each action, for every account of the
     scale world (professionals in and outside the team, volunteers, coordinators, privacy officer)."""
-    from accounts.models import User
     from cases.permissions import allowed_actions, can
 
     cases = list(Case.objects.order_by("?")[:40])
@@ -103,3 +115,44 @@ def test_the_list_form_and_the_one_case_form_of_cases_for_agree(scale_xs):
             one_by_one = {pk for pk in sample if cases_for(user, action, case_id=pk).exists()}
             per_case = set(cases_for(user, action, per_case=True).filter(pk__in=sample).values_list("pk", flat=True))
             assert listed == one_by_one == per_case, (user.username, action)
+
+
+def _expected_from_facts(user, case, action) -> bool:
+    """The access rules written out once more, in Python, from the facts alone."""
+    if not user.is_active or action.role.value not in user_roles(user):
+        return False
+    closed, restricted = case.status == CaseStatus.CLOSED, case.resident.restricted_at is not None
+    memberships = [m for m in case.memberships.all() if m.user_id == user.pk and m.ended_at is None]
+    if action.role is Role.VOLUNTEER_STAFF:
+        return (
+            action.codename in ("view_case_slice", "log_home_visit")
+            and any(m.role == MembershipRole.VOLUNTEER and m.accepted_at for m in memberships)
+            and not closed
+            and not restricted
+            and consent_allows_volunteer(case)
+            and volunteer_may_hold_access(user)
+        )
+    on_case = case.team_id in professional_team_ids(user) or any(
+        m.role in (MembershipRole.RESPONSIBLE, MembershipRole.PROFESSIONAL) for m in memberships
+    )
+    return on_case and action.codename in professional_codenames(closed, restricted)
+
+
+def test_every_scale_account_gets_one_answer_from_the_list_the_single_question_and_the_facts(scale_xs):
+    """For every account of the scale data and every action: the list (``cases_for``), the single
+    question (``can``, per case) and the rules applied to the facts in Python agree."""
+    from accounts.models import User
+
+    cases = list(Case.objects.select_related("resident").prefetch_related("memberships").order_by("pk"))
+    users = list(User.objects.filter(is_active=True).exclude(username=settings.SYSTEM_ACTOR_USERNAME))
+    assert len(users) > 10
+    granted = 0
+    for user in users:
+        listed = {action: set(cases_for(user, action).values_list("pk", flat=True)) for action in CaseAction}
+        for case in cases:
+            single = allowed_actions(user, case, list(CaseAction))
+            for action in CaseAction:
+                expected = _expected_from_facts(user, case, action)
+                assert (case.pk in listed[action]) == (action in single) == expected, (user, case.pk, action)
+                granted += expected
+    assert granted > len(cases)  # professionals of the team see their cases: the check compared real answers

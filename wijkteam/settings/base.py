@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.mfa.VerifiedDeviceInSessionMiddleware",
     "accounts.roles.RolesInSessionMiddleware",
     "wijkteam.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

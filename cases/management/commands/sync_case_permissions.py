@@ -1,4 +1,7 @@
-"""Recompute every case's guardian rows from the facts and report drift.
+"""Recompute every case's personal guardian rows from the facts and report drift.
+
+Team access has no rows (it is read from the team in the query), so a group row on a case is
+drift too: reported, and removed.
 
 Meant for a daily timer (it also withdraws grants of volunteers whose VOG expired) and for
 checking after an incident: ``--check`` changes nothing and exits 1 when rows drifted.
@@ -10,7 +13,7 @@ from django.db import transaction
 from accounts.services import system_actor
 from base.audit import acting_as
 from cases.models import Case
-from cases.permissions import Drift, sync_case_permissions
+from cases.permissions import Drift, stray_group_grants, sync_case_permissions
 
 
 class Command(BaseCommand):
@@ -29,6 +32,12 @@ class Command(BaseCommand):
                 for kind, owner, codename in case_drift.removed:
                     self.stdout.write(f"{case}: stale {codename} for {kind} {owner}")
                 drift.extend(case_drift)
+            stray = stray_group_grants()
+            rows = stray.values_list("content_object_id", "group_id", "permission__codename")
+            for case_id, group_id, codename in rows:
+                self.stdout.write(f"case {case_id}: stale {codename} for group {group_id}")
+                drift.removed.append(("group", group_id, codename))
+            stray.delete()
             if check:
                 transaction.set_rollback(True)
         verb = "found" if check else "fixed"

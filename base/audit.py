@@ -13,9 +13,12 @@ from typing import Any
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
+from django.db import transaction
 from django.db.models import Model
 
 from accounts.roles import user_roles
+
+from .chain import sealed_before_commit
 
 
 @contextlib.contextmanager
@@ -39,14 +42,16 @@ def log_access(*, actor: Any, instance: Model, view: str, extra: dict | None = N
     """Write an ACCESS entry: ``actor`` read ``instance`` through ``view`` (e.g. 'case_file').
 
     The reader's roles at that moment are stored with it, so the log says in which role a
-    file was read even after the roles changed."""
+    file was read even after the roles changed. Written and sealed in one transaction when the
+    page writes nothing else (one commit per page, not two)."""
     context = auditlog_value.get(None) or {}
-    return LogEntry.objects.log_create(
-        instance,
-        force_log=True,
-        action=LogEntry.Action.ACCESS,
-        actor=actor,
-        actor_email=getattr(actor, "email", None),
-        remote_addr=context.get("remote_addr"),
-        additional_data={"view": view, "roles": sorted(user_roles(actor)), **(extra or {})},
-    )
+    with transaction.atomic(savepoint=False), sealed_before_commit():
+        return LogEntry.objects.log_create(
+            instance,
+            force_log=True,
+            action=LogEntry.Action.ACCESS,
+            actor=actor,
+            actor_email=getattr(actor, "email", None),
+            remote_addr=context.get("remote_addr"),
+            additional_data={"view": view, "roles": sorted(user_roles(actor)), **(extra or {})},
+        )

@@ -114,7 +114,7 @@ def _locked_head(*, wait: bool) -> AuditChainHead | None:
 def seal_pending(*, wait: bool = True, limit: int | None = None) -> int:
     """Seal every entry not yet in the chain, oldest first; returns how many were sealed."""
     sealed = 0
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside a writer's transaction: no savepoint round trips
         head = _locked_head(wait=wait)
         if head is None:
             return 0
@@ -189,6 +189,23 @@ def schedule_sealing(**kwargs) -> None:
         return
     connection.wijkteam_seal_scheduled = True
     transaction.on_commit(_seal_after_commit)
+
+
+@contextlib.contextmanager
+def sealed_before_commit() -> Iterator[None]:
+    """Inside an ``atomic`` block: when it is the outermost one, seal the entries written in it
+    at its end, in the same transaction: one commit (one flush to disk) instead of the writer's
+    commit and then the sealing's. Nested in a larger transaction, or with batch sealing, the
+    entries are sealed as usual (after the outermost commit, or by the job)."""
+    if settings.AUDIT_CHAIN_SEALING != "commit" or len(connection.atomic_blocks) != 1:
+        yield
+        return
+    connection.wijkteam_seal_scheduled = True  # no sealing after commit: this transaction seals
+    try:
+        yield
+        seal_pending(wait=False, limit=PAGE_LIMIT)
+    finally:
+        connection.wijkteam_seal_scheduled = False
 
 
 # --- redaction (erasure) ---------------------------------------------------------------------

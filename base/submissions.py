@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 
+from .chain import sealed_before_commit
 from .models import Submission
 
 KEEP = datetime.timedelta(days=2)  # long enough for any retry; `purge_submissions` clears older keys
@@ -49,7 +50,7 @@ def record_once(request, key: uuid.UUID | None, record: Callable[[], str]) -> st
     if earlier is not None:
         return earlier
     try:
-        with transaction.atomic():
+        with transaction.atomic(), sealed_before_commit():  # the audit entries sealed in the same commit
             Submission.objects.create(key=key, user=request.user)
             url = record()
             Submission.objects.filter(user=request.user, key=key).update(answer_url=url)

@@ -2,7 +2,10 @@
 a change, removal or insertion outside the app is found and named by its first broken link; on
 PostgreSQL the tables are append-only; erasure keeps the chain valid; parallel writers too."""
 
+import contextlib
 import threading
+import uuid
+from unittest import mock
 
 import pytest
 from auditlog.models import LogEntry
@@ -10,12 +13,13 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.db.utils import DatabaseError
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from base.audit import acting_as, log_access
 from base.chain import content_hash, seal_pending, verify
 from base.models import AuditChainCheck, AuditChainHead, AuditSeal
+from base.submissions import record_once
 from cases.constants import Outcome
 from cases.models import Case
 from cases.services import case_close
@@ -193,7 +197,10 @@ def test_the_daily_check_records_its_result_and_mails_the_privacy_officers_when_
 
 
 @pytest.mark.both_databases
-def test_pages_seal_their_entries_after_commit_and_parallel_writers_keep_the_chain_valid(reference_data):
+@pytest.mark.parametrize("in_a_larger_transaction", [True, False])
+def test_pages_seal_their_entries_and_parallel_writers_keep_the_chain_valid(reference_data, in_a_larger_transaction):
+    """Entries written inside a larger transaction are sealed after its commit; a page's own
+    access entry is sealed in its one transaction. Either way, with writers in parallel."""
     case = _entries_on_a_case(reads=0)
     assert AuditSeal.objects.count() == LogEntry.objects.count()  # sealed as each commit happened
     errors = []
@@ -202,7 +209,7 @@ def test_pages_seal_their_entries_after_commit_and_parallel_writers_keep_the_cha
     def write():
         try:
             for _ in range(reads_each):
-                with transaction.atomic():
+                with transaction.atomic() if in_a_larger_transaction else contextlib.nullcontext():
                     log_access(actor=case.responsible, instance=case, view="case_file")
         except Exception as error:
             errors.append(error)
@@ -220,6 +227,40 @@ def test_pages_seal_their_entries_after_commit_and_parallel_writers_keep_the_cha
     found = verify()
     assert found.ok, found.problems
     assert found.checked == LogEntry.objects.count() >= writers * reads_each
+
+
+@contextlib.contextmanager
+def _recording():
+    """The tables inserted into, and each commit, in order."""
+    written: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("INSERT"):
+            written.append(sql.split('"')[1])
+        return execute(sql, params, many, context)
+
+    commit = connection.commit
+
+    def record_commit():
+        written.append("COMMIT")
+        commit()
+
+    with mock.patch.object(connection, "commit", record_commit), connection.execute_wrapper(record):
+        yield written
+
+
+@pytest.mark.both_databases
+def test_a_pages_access_entry_is_written_and_sealed_in_one_transaction(reference_data):
+    """A page that only reads writes its access entry and seals it in one transaction: one
+    commit (one flush to disk) instead of the entry's and then the sealing's."""
+    case = _entries_on_a_case(reads=0)
+
+    with _recording() as writes:
+        entry = log_access(actor=case.responsible, instance=case, view="case_file")
+
+    assert writes == ["auditlog_logentry", "base_auditseal", "COMMIT"]
+    assert AuditSeal.objects.filter(entry_id=entry.pk).exists()
+    assert verify().ok
 
 
 def test_batch_sealing_leaves_pages_alone_until_the_job_runs(reference_data):
@@ -243,3 +284,24 @@ def test_a_request_leaves_no_actor_behind_for_code_that_runs_after_it(client):
     client.get("/")
 
     assert not (auditlog_value.get(None) or {}).get("actor")
+
+
+@pytest.mark.both_databases
+def test_a_form_sent_once_writes_and_seals_its_entries_in_one_transaction(reference_data):
+    """``record_once`` (every form with a submission key) seals the entries of its service
+    before its one commit."""
+    case = _entries_on_a_case(reads=0)
+    request = RequestFactory().post("/")
+    request.user = case.responsible
+
+    def journal() -> str:
+        add_journal(case, text="Nog een gesprek", shared=False)
+        return "/"
+
+    with _recording() as writes:
+        record_once(request, uuid.uuid4(), journal)
+
+    assert writes[-2:] == ["base_auditseal", "COMMIT"]  # sealed inside, before the one commit
+    assert writes.count("COMMIT") == 1
+    assert AuditSeal.objects.count() == LogEntry.objects.count()
+    assert verify().ok

@@ -28,7 +28,7 @@ def volunteer_suggestions(case: Case) -> list[Suggestion]:
     case's domains, declared interest, load against agreed hours. Who may be suggested at all
     is the case file's rule (``cases.permissions.eligible_volunteers``: consent, a valid VOG,
     never anyone who declined the case, R6, R7); this only ranks them."""
-    domain_ids = list(case.domains.values_list("pk", flat=True))
+    domain_ids = [domain.pk for domain in case.domains.all()]  # read with the case when prefetched
     candidates = (
         eligible_volunteers(case)
         .select_related("user", "village")

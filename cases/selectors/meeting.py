@@ -117,12 +117,14 @@ def volunteer_answers(case_ids: list[int]) -> dict[tuple[int, int], str]:
 
 
 def responsible_of(case: Case) -> User | None:
-    membership = (
-        CaseMembership.objects.filter(case=case, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True)
-        .select_related("user")
-        .first()
-    )
-    return membership.user if membership else None
+    """The responsible professional: from the memberships ``team_cases`` read with the case, or
+    one query."""
+    memberships = getattr(case, "responsible_memberships", None)
+    if memberships is None:
+        memberships = CaseMembership.objects.filter(
+            case=case, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True
+        ).select_related("user")[:1]
+    return next((membership.user for membership in memberships), None)
 
 
 AGENDA_ORDER = {AgendaReason.NEW: 0, AgendaReason.ALARM: 1, AgendaReason.FLAGGED: 2, AgendaReason.INACTIVE: 3}

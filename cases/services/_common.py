@@ -65,6 +65,13 @@ def end_memberships(memberships: QuerySet[CaseMembership], when: datetime.dateti
     return ended
 
 
+def join_now(*, case: Case, user: User, role: str, actor: User, when: datetime.datetime) -> CaseMembership:
+    """``user`` is on the case from ``when`` (a professional: accepted at once)."""
+    return CaseMembership.objects.create(
+        case=case, user=user, role=role, started_at=when, accepted_at=when, created_by=actor
+    )
+
+
 def touch(case: Case, when: datetime.datetime | None = None) -> None:
     """Record activity on the case (for 'no activity for N weeks'); not an edit of its fields.
 

@@ -16,11 +16,10 @@ from base.audit import acting_as
 
 from ..constants import CaseStatus
 from ..models import Alarm, Case, CaseMembership, Meeting, MeetingDecision
-from ..permissions import CaseAction, eligible_volunteers
+from ..permissions import CaseAction, eligible_volunteers, sync_case_permissions
 from ..policies import meetings
 from ._common import locked, move, require, require_professional, touch
-from .people import case_set_responsible, volunteer_assign
-from .workflow import case_activate
+from .people import make_responsible, volunteer_assign
 
 
 def week_monday(day: datetime.date) -> datetime.date:
@@ -72,20 +71,24 @@ def meeting_decide(
     if volunteer is not None and not already_on_case and not eligible_volunteers(case).filter(user=volunteer).exists():
         raise ValidationError({"volunteer": _("Choose one of the suggested volunteer staff.")})
     case = locked(case)  # two professionals deciding at once: the second waits, then finds the first's decision
+    status_before = case.status
     if MeetingDecision.objects.filter(meeting=meeting, case=case).exists():
         raise ValidationError(_("The team already decided on this case in this meeting."))
     with acting_as(actor):
+        # One pass over the case, checked once above: the responsible professional, then a new
+        # intake through triage into active work and off the agenda in one save (one audit
+        # entry: new → active), the grants re-derived once.
+        make_responsible(actor=actor, case=case, professional=responsible)
         if case.status == CaseStatus.NEW:
             move(case, CaseStatus.IN_TRIAGE)
-            case.save()
-        case_set_responsible(actor=actor, case=case, professional=responsible)
         if case.status == CaseStatus.IN_TRIAGE:
-            case = case_activate(actor=actor, case=case)
+            move(case, CaseStatus.ACTIVE)
+        if case.flagged_for_meeting or case.status != status_before:
+            case.flagged_for_meeting = False
+            case.save()
+        sync_case_permissions(case)
         if volunteer is not None and not already_on_case:
             volunteer_assign(actor=actor, case=case, volunteer=volunteer)
-        if case.flagged_for_meeting:
-            case.flagged_for_meeting = False
-            case.save(update_fields=["flagged_for_meeting"])
         decision = MeetingDecision.objects.create(
             meeting=meeting,
             case=case,

@@ -25,7 +25,7 @@ from ..models import (
 from ..permissions import CaseAction, current_consent, eligible_volunteers, sync_case_permissions
 from ..policies import professionals_for, proposals
 from ..screening import forget_volunteer_profile, volunteer_may_hold_access
-from ._common import end_memberships, require, require_professional, responsible_membership, touch
+from ._common import end_memberships, join_now, require, require_professional, responsible_membership, touch
 
 
 @transaction.atomic
@@ -34,34 +34,26 @@ def case_set_responsible(*, actor: User, case: Case, professional: User) -> Case
     case's team, R9); the previous one stays involved as a professional."""
     require_professional(actor)
     require(actor, CaseAction.CHANGE_FILE, case)
-    if not professionals_for(case, responsible=True).filter(pk=professional.pk).exists():
-        raise ValidationError(_("The responsible professional must be an active professional of the case's team."))
     with acting_as(actor):
-        now = timezone.now()
-        current = responsible_membership(case)
-        if current is not None and current.user_id == professional.pk:
-            return current
-        if current is not None:
-            end_memberships(CaseMembership.objects.filter(pk=current.pk), now)
-            CaseMembership.objects.create(
-                case=case,
-                user=current.user,
-                role=MembershipRole.PROFESSIONAL,
-                started_at=now,
-                accepted_at=now,
-                created_by=actor,
-            )
-        end_memberships(CaseMembership.objects.filter(case=case, user=professional), now)
-        membership = CaseMembership.objects.create(
-            case=case,
-            user=professional,
-            role=MembershipRole.RESPONSIBLE,
-            started_at=now,
-            accepted_at=now,
-            created_by=actor,
-        )
+        membership = make_responsible(actor=actor, case=case, professional=professional)
         sync_case_permissions(case)
         return membership
+
+
+def make_responsible(*, actor: User, case: Case, professional: User) -> CaseMembership:
+    """The memberships of :func:`case_set_responsible`, for a service that checked the actor
+    already, runs in its own transaction and re-derives the grants once at its end."""
+    if not professionals_for(case, responsible=True).filter(pk=professional.pk).exists():
+        raise ValidationError(_("The responsible professional must be an active professional of the case's team."))
+    now = timezone.now()
+    current = responsible_membership(case)
+    if current is not None and current.user_id == professional.pk:
+        return current
+    if current is not None:
+        end_memberships(CaseMembership.objects.filter(pk=current.pk), now)
+        join_now(case=case, user=current.user, role=MembershipRole.PROFESSIONAL, actor=actor, when=now)
+    end_memberships(CaseMembership.objects.filter(case=case, user=professional), now)
+    return join_now(case=case, user=professional, role=MembershipRole.RESPONSIBLE, actor=actor, when=now)
 
 
 @transaction.atomic

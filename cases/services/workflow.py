@@ -14,7 +14,7 @@ from base.audit import acting_as
 from ..constants import CaseStatus, MembershipRole, Outcome
 from ..models import Case, CaseMembership
 from ..permissions import CaseAction, sync_case_permissions
-from ._common import end_memberships, locked, move, require, require_professional
+from ._common import end_memberships, join_now, locked, move, require, require_professional
 from .people import case_set_responsible
 from .retention import retention_until_for
 
@@ -105,7 +105,7 @@ def case_reopen(*, actor: User, case: Case, responsible: User | None = None) -> 
 @transaction.atomic
 def case_transfer(*, actor: User, case: Case, team: Team, responsible: User) -> Case:
     """Hand the case to another team of the municipality with a responsible professional of
-    that team. The old team loses access with its group grant; everyone else on the case
+    that team. The old team loses access with the case's team (read in the query); everyone else on the case
     leaves it (volunteer staff's consent and assignment were for that team's work)."""
     require_professional(actor)
     require(actor, CaseAction.CHANGE_FILE, case)
@@ -125,14 +125,7 @@ def case_transfer(*, actor: User, case: Case, team: Team, responsible: User) -> 
         existing = CaseMembership.objects.filter(case=case, user=responsible, ended_at__isnull=True).first()
         if existing is None or existing.role != MembershipRole.RESPONSIBLE:
             end_memberships(CaseMembership.objects.filter(case=case, user=responsible), now)
-            CaseMembership.objects.create(
-                case=case,
-                user=responsible,
-                role=MembershipRole.RESPONSIBLE,
-                started_at=now,
-                accepted_at=now,
-                created_by=actor,
-            )
+            join_now(case=case, user=responsible, role=MembershipRole.RESPONSIBLE, actor=actor, when=now)
         sync_case_permissions(case)
         return case
 

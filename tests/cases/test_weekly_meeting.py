@@ -340,3 +340,29 @@ def test_the_service_refuses_a_volunteer_who_declined_the_case(team):
 
     assert not MeetingDecision.objects.exists()
     assert not CaseMembership.objects.filter(case=case, user=declined).exists()
+
+
+def test_a_decision_costs_a_fixed_number_of_statements(client, team, django_assert_max_num_queries):
+    """The decision is one pass over the case: checked once, one save of the case (new → active,
+    off the agenda), the grants re-derived once (docs/performance.md): at most 43 statements here,
+    with the form's submission key. Through three services, each checking, saving and
+    re-deriving the grants on its own, the benchmark's decision (without a key) took 53; now 36."""
+    cases = [team["case"](consent=ConsentAnswer.YES) for _ in range(2)]
+    meeting, _items = _agenda(team)
+    client.login(username=team["professional"].username, password=PASSWORD)
+    client.get(reverse("meetings:detail", args=[meeting.pk]))  # the session's first request reads more
+    counts = []
+    for case, key in zip(
+        cases, ["3f0c2a4e-1f5b-4d7e-9a8b-0c1d2e3f4a51", "3f0c2a4e-1f5b-4d7e-9a8b-0c1d2e3f4a52"], strict=True
+    ):
+        url = reverse("meetings:decide", args=[meeting.pk, case.pk])
+        data = {"responsible": team["professional"].pk, "next_step": "Huisbezoek.", "reasons": ["new"]}
+        with django_assert_max_num_queries(43) as decision:
+            response = client.post(url, data | {"submission_key": key})
+        assert response.status_code == 302
+        counts.append(len(decision.captured_queries))
+        case.refresh_from_db()
+        assert case.status == CaseStatus.ACTIVE and not case.flagged_for_meeting
+        assert case.memberships.get(role=MembershipRole.RESPONSIBLE, ended_at=None).user == team["professional"]
+
+    assert counts[0] == counts[1]

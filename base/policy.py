@@ -50,7 +50,7 @@ class Policy(Generic[M]):
         number = parse_id(pk)
         scope = self.scope(user, action)
         if queryset is not None:
-            scope = scope & queryset
+            scope = queryset & scope  # the caller's select_related is kept (the left side's)
         found = scope.filter(pk=number).first() if number is not None else None
         if found is None:
             raise Http404

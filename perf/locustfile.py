@@ -4,19 +4,26 @@ second step (TOTP from the published demo key), then works with a few seconds be
 
 Run by scripts/loadtest against gunicorn on loopback; not imported by the app. FastHttpUser
 (geventhttpclient) keeps the load generator's own CPU use low on a small machine.
+
+Two ways to run it: a steady load (``--users``, the classic run), or a **sweep** when
+``LOAD_STEPS`` is set ("10,20,40,…" users, each held for ``LOAD_STEP_SECONDS``): the users rise
+step by step, and ``load_report --history`` finds the highest throughput at which p95 stays
+under the target. ``FloorVisitor`` (the floor page, benchmark settings only) runs the same sweep
+with the same think time (``LOAD_WAIT``, "min,max" seconds).
 """
 
 from __future__ import annotations
 
 import datetime
 import itertools
+import os
 import random
 import re
 import threading
 import uuid
 
 from django_otp.oath import totp
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, LoadTestShape, between, task
 
 from wijkteam import demo
 
@@ -30,9 +37,14 @@ def next_account(prefix: str, width: int) -> str:
         return f"{prefix}{next(_numbers[prefix]):0{width}d}"
 
 
+def _think_time() -> tuple[float, float]:
+    low, _, high = os.environ.get("LOAD_WAIT", "1,4").partition(",")
+    return float(low), float(high or low)
+
+
 class Staff(FastHttpUser):
     abstract = True
-    wait_time = between(1, 4)
+    wait_time = between(*_think_time())
     prefix = ""
     width = 3
 
@@ -160,3 +172,34 @@ class Coordinator(Staff):
     @task(1)
     def reports(self) -> None:
         self.client.get("/rapportages/", name="reports")
+
+
+class FloorVisitor(Staff):
+    """The floor under the same load: a professional who only asks for the cheapest logged-in
+    page (``/vloer/``, benchmark settings), with the same think time as the staff above."""
+
+    prefix = "p"
+
+    @task
+    def floor(self) -> None:
+        self.client.get("/vloer/", name="floor")
+
+
+def sweep_steps() -> list[int]:
+    return [int(users) for users in os.environ.get("LOAD_STEPS", "").split(",") if users.strip()]
+
+
+STEP_SECONDS = int(os.environ.get("LOAD_STEP_SECONDS", "60"))
+SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "5"))
+
+if sweep_steps():
+
+    class Sweep(LoadTestShape):
+        """Users rise step by step (``LOAD_STEPS``), each step held ``LOAD_STEP_SECONDS``; then stop."""
+
+        def tick(self):
+            step = int(self.get_run_time() // STEP_SECONDS)
+            steps = sweep_steps()
+            if step >= len(steps):
+                return None
+            return steps[step], SPAWN_RATE

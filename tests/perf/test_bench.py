@@ -161,3 +161,64 @@ def test_load_report_gives_the_servers_cpu_per_request(tmp_path):
 
     assert "25.0 ms each" in out.getvalue()
     assert json.loads((tmp_path / "load.json").read_text())["cpu_ms_per_request"] == 25.0
+
+
+def _history_csv(path, steps):
+    """locust's per-second history of a sweep: ``steps`` as (users, seconds, requests a second,
+    p95, failures a second)."""
+    columns = ["Timestamp", "User Count", "Type", "Name", "95%", "Total Request Count", "Total Failure Count"]
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        now, total, failed = 1_000, 0, 0
+        for users, seconds, per_second, p95, failures in steps:
+            for _ in range(seconds):
+                now, total, failed = now + 1, total + per_second, failed + failures
+                writer.writerow([now, users, "GET", "my cases", p95, total, failed])  # not aggregated: ignored
+                writer.writerow([now, users, "", "Aggregated", p95, total, failed])
+            now += 1
+            writer.writerow([now, users + 1, "", "Aggregated", p95, total, failed])  # a ramp second: too short
+
+
+def test_the_sweep_finds_the_highest_throughput_under_the_p95_target(tmp_path):
+    from perf.sweep import read_history, steps_from_history, sustained
+
+    history = tmp_path / "load_stats_history.csv"
+    _history_csv(history, [(10, 60, 4, 90, 0), (40, 60, 16, 180, 0), (90, 60, 30, 260, 0), (120, 60, 31, 900, 0)])
+
+    steps = steps_from_history(read_history(history))
+
+    assert [(step.users, step.per_second, step.p95_ms) for step in steps] == [
+        (10, 4.0, 90),
+        (40, 16.0, 180),
+        (90, 30.0, 260),
+        (120, 31.0, 900),
+    ]
+    assert sustained(steps, max_p95_ms=250).users == 40
+
+
+def test_a_sweep_with_errors_or_without_a_good_step_misses_its_target(tmp_path):
+    from perf.sweep import read_history, steps_from_history, sustained
+
+    history = tmp_path / "load_stats_history.csv"
+    _history_csv(history, [(10, 60, 4, 300, 0), (40, 60, 16, 180, 1)])
+
+    assert sustained(steps_from_history(read_history(history)), max_p95_ms=250) is None
+
+
+def test_load_report_of_a_sweep_compares_with_the_baseline(tmp_path):
+    stats, history = tmp_path / "load_stats.csv", tmp_path / "load_stats_history.csv"
+    _locust_csv(stats, failures=0, p95=400)  # the whole run's p95 includes the overloaded steps
+    _history_csv(history, [(10, 60, 4, 90, 0), (40, 60, 16, 180, 0), (90, 60, 30, 600, 0)])
+    args = ["--users", "90", "--duration", "sweep", "--size", "XL", "--history", str(history)]
+    out = io.StringIO()
+
+    call_command(
+        "load_report", str(stats), *args, "--baseline-per-second", "5", "--json", str(tmp_path / "l.json"), stdout=out
+    )
+
+    assert "Sustained at p95 ≤ 250 ms: 16.0 requests a second (40 users)" in out.getvalue()
+    result = json.loads((tmp_path / "l.json").read_text())
+    assert result["sustained"]["per_second"] == 16.0 and result["times_baseline"] == 3.2
+    with pytest.raises(CommandError, match=r"1\.6× the baseline's throughput, under 3×"):
+        call_command("load_report", str(stats), *args, "--baseline-per-second", "10", stdout=io.StringIO())

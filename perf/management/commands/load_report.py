@@ -1,4 +1,6 @@
-"""Summarise locust's statistics (scripts/loadtest) and check the load-test targets."""
+"""Summarise locust's statistics (scripts/loadtest) and check the load-test targets: a steady
+run (errors, p95), or a sweep (``--history``: throughput per step of users, the highest one at
+which p95 stays under 250 ms, and, given a baseline's, how many times that is)."""
 
 import csv
 import json
@@ -6,7 +8,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from perf.sweep import read_history, steps_from_history, sustained
+
 MAX_P95_MS = 250
+MIN_TIMES_BASELINE = 3.0
 
 
 class Command(BaseCommand):
@@ -18,13 +23,33 @@ class Command(BaseCommand):
         parser.add_argument("--duration", required=True)
         parser.add_argument("--size", required=True)
         parser.add_argument("--json", dest="json_path")
+        parser.add_argument("--history", help="locust's *_stats_history.csv of a sweep (LOAD_STEPS)")
+        parser.add_argument("--label", default="app", help="what was swept: app or floor")
+        parser.add_argument(
+            "--baseline-per-second",
+            type=float,
+            help="the sustained throughput of the version compared with, measured on this machine",
+        )
         parser.add_argument(
             "--cpu-seconds",
             type=float,
             help="CPU seconds the app server's processes used during the run (scripts/loadtest measures them)",
         )
 
-    def handle(self, *args, stats, users, duration, size, json_path, cpu_seconds=None, **options):
+    def handle(
+        self,
+        *args,
+        stats,
+        users,
+        duration,
+        size,
+        json_path,
+        cpu_seconds=None,
+        history=None,
+        label="app",
+        baseline_per_second=None,
+        **options,
+    ):
         with Path(stats).open(newline="") as handle:
             rows = list(csv.DictReader(handle))
         if not rows:
@@ -57,24 +82,38 @@ class Command(BaseCommand):
         missed = []
         if total["failures"]:
             missed.append(f"{total['failures']} errors")
-        if total["p95_ms"] > MAX_P95_MS:
+        result = {"users": users, "duration": duration, "size": size, "label": label, "table": table}
+        if history:
+            missed += self._sweep(Path(history), label, baseline_per_second, result)
+        elif total["p95_ms"] > MAX_P95_MS:
             missed.append(f"p95 {total['p95_ms']:.0f} ms over {MAX_P95_MS} ms")
+        result |= {"cpu_ms_per_request": cpu_ms, "missed": missed}
         if json_path:
-            Path(json_path).write_text(
-                json.dumps(
-                    {
-                        "users": users,
-                        "duration": duration,
-                        "size": size,
-                        "table": table,
-                        "cpu_ms_per_request": cpu_ms,
-                        "missed": missed,
-                    },
-                    indent=2,
-                )
-            )
+            Path(json_path).write_text(json.dumps(result, indent=2))
         if missed:
             raise CommandError("Load-test target missed: " + "; ".join(missed))
+        self.stdout.write(self.style.SUCCESS("Targets met."))
+
+    def _sweep(self, history: Path, label: str, baseline: float | None, result: dict) -> list[str]:
+        """The steps of a sweep, the sustained throughput, and what is missed."""
+        steps = steps_from_history(read_history(history))
+        self.stdout.write(f"Sweep ({label}): {'users':>6} {'req/s':>7} {'p95':>6} {'errors':>6}")
+        for step in steps:
+            self.stdout.write(f"{'':<14}{step.users:>6} {step.per_second:>7} {step.p95_ms:>6.0f} {step.failures:>6}")
+        best = sustained(steps, max_p95_ms=MAX_P95_MS)
+        result |= {"sweep": [step.as_dict() for step in steps], "sustained": best.as_dict() if best else None}
+        if best is None:
+            return [f"no step of the sweep kept p95 under {MAX_P95_MS} ms"]
+        saturated = best is not steps[-1]
         self.stdout.write(
-            self.style.SUCCESS(f"Targets met: no errors, p95 {total['p95_ms']:.0f} ms ≤ {MAX_P95_MS} ms.")
+            f"Sustained at p95 ≤ {MAX_P95_MS} ms: {best.per_second} requests a second ({best.users} users)"
+            + ("" if saturated else ", the sweep's last step: the limit lies higher")
         )
+        if baseline is None:
+            return []
+        times = round(best.per_second / baseline, 1)
+        result["times_baseline"] = times
+        self.stdout.write(f"{times}× the baseline's {baseline} requests a second")
+        if times < MIN_TIMES_BASELINE:
+            return [f"{times}× the baseline's throughput, under {MIN_TIMES_BASELINE:g}×"]
+        return []

@@ -76,9 +76,23 @@ def _worded_blank(choices) -> list:
     return [(value, EMPTY_CHOICE if value == "" and label == "---------" else label) for value, label in choices]
 
 
+class ChoicesInOneQuery(forms.models.ModelChoiceIterator):
+    """The choices read with one plain query. Django's own iterator uses ``QuerySet.iterator()``,
+    which on PostgreSQL opens a server-side cursor (DECLARE … WITH HOLD, FETCH, CLOSE: several
+    round trips, and a materialised result outside a transaction) for what is a few dozen rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
 class ModelChoiceField(forms.ModelChoiceField):
-    """Django's field, with the id checked before the database is asked, and its empty choice
-    in words."""
+    """Django's field, with the id checked before the database is asked, its empty choice in
+    words, and its choices read in one plain query."""
+
+    iterator = ChoicesInOneQuery
 
     def __init__(self, queryset, *, empty_label=EMPTY_CHOICE, **kwargs):
         super().__init__(queryset, empty_label=empty_label, **kwargs)
@@ -90,7 +104,10 @@ class ModelChoiceField(forms.ModelChoiceField):
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Django's field, with every id checked before the database is asked."""
+    """Django's field, with every id checked before the database is asked, and its choices read
+    in one plain query."""
+
+    iterator = ChoicesInOneQuery
 
     def _check_values(self, value):
         if _is_integer_key(self):

@@ -125,9 +125,13 @@ def seal_pending(*, wait: bool = True, limit: int | None = None) -> int:
         )
         if limit is not None:
             unsealed = unsealed[:limit]
+        rows = unsealed.values(*CONTENT_FIELDS)
+        if limit is None:  # the job: any number, in chunks from a server-side cursor
+            rows = rows.iterator(chunk_size=CHUNK)
+        # else a page's few entries: one plain query (a cursor costs DECLARE, FETCH and CLOSE)
         seals = []
         seq_before = head.seq
-        for values in unsealed.values(*CONTENT_FIELDS).iterator(chunk_size=CHUNK):
+        for values in rows:
             digest = content_hash(values)
             head.seq += 1
             head.chain_hash = link(head.chain_hash, head.seq, values["id"], digest)

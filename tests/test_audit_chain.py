@@ -231,12 +231,14 @@ def test_pages_seal_their_entries_and_parallel_writers_keep_the_chain_valid(refe
 
 @contextlib.contextmanager
 def _recording():
-    """The tables inserted into, and each commit, in order."""
+    """The tables inserted into, each server-side cursor opened and each commit, in order."""
     written: list[str] = []
 
     def record(execute, sql, params, many, context):
         if sql.lstrip().upper().startswith("INSERT"):
             written.append(sql.split('"')[1])
+        elif sql.lstrip().upper().startswith("DECLARE"):
+            written.append("DECLARE")
         return execute(sql, params, many, context)
 
     commit = connection.commit
@@ -258,7 +260,7 @@ def test_a_pages_access_entry_is_written_and_sealed_in_one_transaction(reference
     with _recording() as writes:
         entry = log_access(actor=case.responsible, instance=case, view="case_file")
 
-    assert writes == ["auditlog_logentry", "base_auditseal", "COMMIT"]
+    assert writes == ["auditlog_logentry", "base_auditseal", "COMMIT"]  # and no cursor: one plain query
     assert AuditSeal.objects.filter(entry_id=entry.pk).exists()
     assert verify().ok
 

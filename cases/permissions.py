@@ -164,20 +164,21 @@ def can(user, action: CaseAction, case: Case) -> bool:
 
 def allowed_actions(user, case: Case, actions) -> set[CaseAction]:
     """Which of ``actions`` ``user`` may do to ``case``: :func:`can` for each, in one query."""
-    checks = {
-        action.name: _grant_condition(user, action, per_case=True) for action in actions if _passes_gates(user, action)
-    }
+    checks = action_answers(user, actions)
     if not checks:
         return set()
-    row = (
-        Case.objects.filter(pk=case.pk)
-        .annotate(
-            **{name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in checks.items()}
-        )
-        .values(*checks)
-        .first()
-    )
+    row = Case.objects.filter(pk=case.pk).annotate(**checks).values(*checks).first()
     return {CaseAction[name] for name, allowed in (row or {}).items() if allowed}
+
+
+def action_answers(user, actions) -> dict[str, ExpressionWrapper]:
+    """For a query over cases: per action (by name), whether ``user`` may do it to the row's
+    case — :func:`can`'s rule as a column, so a page gets its answers with the case it reads."""
+    return {
+        action.name: ExpressionWrapper(_grant_condition(user, action, per_case=True), output_field=BooleanField())
+        for action in actions
+        if _passes_gates(user, action)
+    }
 
 
 def worked_on_cases(user) -> QuerySet[Case]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/afspraken/<int:agreement_pk>/klaar/", views.agreement_done, name="agreement_done"),
     path("<int:pk>/toestemming/", views.consent_record, name="consent_record"),
     path("<int:pk>/toestemming/intrekken/", views.consent_withdraw, name="consent_withdraw"),
+    path("<int:pk>/betrokkenen/", views.people_forms, name="people_forms"),
     path("<int:pk>/betrokkenen/<str:role>/", views.case_people, name="people"),
     path("<int:pk>/betrokkenen/<int:membership_pk>/beeindigen/", views.membership_end, name="membership_end"),
     path("<int:pk>/status/<str:action>/", views.case_status, name="status"),

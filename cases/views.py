@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import professional_required
 from accounts.facts import professional_team_ids
@@ -37,7 +38,7 @@ from .forms import (
     TransferForm,
 )
 from .models import Agreement, CaseMembership, Resident
-from .permissions import CaseAction, cases_for
+from .permissions import CaseAction, cases_for, consent_allows_volunteer
 from .policies import alarms, professionals_for
 
 
@@ -177,23 +178,28 @@ def intake(request):
 @professional_required
 @require_safe
 def case_detail(request, pk: int):
+    """The case file. The action forms whose pickers are queries of their own (people,
+    agreement, referral) are not part of it: each loads when its button opens it
+    (:func:`_action_form`), so a page view costs the same few statements however large the team,
+    the file or the social map."""
     case_file = services.case_file_read(actor=request.user, case_id=parse_id(pk) or 0)
     case = case_file.case
     context = {"file": case_file, "case": case}
     if case_file.can_change:
-        context |= {
-            "journal_form": JournalForm(),
-            "agreement_form": AgreementForm(people=selectors.case_people(case)),
-            "consent_form": ConsentForm(),
-            "responsible_form": PersonForm(
-                people=professionals_for(case, responsible=True), label=_("New responsible professional")
-            ),
-            "professional_form": PersonForm(
-                people=professionals_for(case, responsible=False), label=_("Add a professional")
-            ),
-            "volunteer_form": PersonForm(people=selectors.assignable_volunteers(case), label=_("Add volunteer staff")),
-        }
+        context |= {"journal_form": JournalForm(), "consent_form": ConsentForm()}
     return render(request, "cases/case_detail.html", context)
+
+
+def _action_form(request, case, *, fragment: str, title: str, anchor: str, context: dict):
+    """An action form of the case file, loaded when its button opens it: the ``fragment`` alone
+    for htmx, and without JavaScript a page of its own (``title``, a way back to the file at
+    ``anchor``). The form posts to the action's own endpoint, which validates it."""
+    context = {"case": case, **context}
+    if request.htmx:
+        return render(request, fragment, context)
+    return render(
+        request, "cases/case_action.html", {**context, "fragment": fragment, "title": title, "anchor": anchor}
+    )
 
 
 @professional_required
@@ -284,9 +290,21 @@ def _form_errors(form) -> str:
 
 
 @professional_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def agreement_add(request, pk: int):
+    """GET: the agreement form of the case file (:func:`_action_form`); POST: add the agreement."""
     case = _changeable_case(request, pk)
+    if request.method == "GET":
+        form = AgreementForm(people=selectors.case_people(case))
+        return _action_form(
+            request,
+            case,
+            fragment="cases/_agreement_form.html",
+            title=_("Add agreement"),
+            anchor="agreements-h",
+            context={"agreement_form": form},
+        )
     form = AgreementForm(request.POST, people=selectors.case_people(case))
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -359,20 +377,55 @@ PICKER_REFUSALS = {
 }
 
 
+def _people_picker(case, role: str):
+    """Whom the people form of ``role`` offers: the very list :func:`case_people` accepts."""
+    if role == "volunteer":
+        return selectors.assignable_volunteers(case)
+    return professionals_for(case, responsible=role == "responsible")
+
+
+PEOPLE_LABELS = {
+    "responsible": gettext_lazy("New responsible professional"),
+    "professional": gettext_lazy("Add a professional"),
+    "volunteer": gettext_lazy("Add volunteer staff"),
+}
+
+
+@professional_required
+@require_safe
+@vary_on_headers("HX-Request")
+def people_forms(request, pk: int):
+    """The forms of "Add or change people" on the case file (:func:`_action_form`); each posts to
+    :func:`case_people` with its role."""
+    case = _changeable_case(request, pk)
+    forms = {
+        f"{role}_form": PersonForm(people=_people_picker(case, role), label=label, auto_id=f"id_{role}_%s")
+        for role, label in PEOPLE_LABELS.items()
+    }
+    return _action_form(
+        request,
+        case,
+        fragment="cases/_people_forms.html",
+        title=_("Add or change people"),
+        anchor="team-h",
+        context={**forms, "consent_allows_volunteer": consent_allows_volunteer(case)},
+    )
+
+
 @professional_required
 @require_POST
 def case_people(request, pk: int, role: str):
     """Set the responsible professional, add a professional, or let a volunteer join."""
     case = _changeable_case(request, pk)
     actions = {
-        "responsible": (professionals_for(case, responsible=True), services.case_set_responsible, "professional"),
-        "professional": (professionals_for(case, responsible=False), services.case_add_professional, "professional"),
-        "volunteer": (selectors.assignable_volunteers(case), services.volunteer_assign, "volunteer"),
+        "responsible": (services.case_set_responsible, "professional"),
+        "professional": (services.case_add_professional, "professional"),
+        "volunteer": (services.volunteer_assign, "volunteer"),
     }
     if role not in actions:
         raise Http404
-    people, service, keyword = actions[role]
-    form = PersonForm(request.POST, people=people, refused=PICKER_REFUSALS[role])
+    service, keyword = actions[role]
+    form = PersonForm(request.POST, people=_people_picker(case, role), refused=PICKER_REFUSALS[role])
     if form.is_valid():
 
         def record() -> str:

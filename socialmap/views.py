@@ -13,7 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
+from accounts.decorators import professional_required
 from accounts.roles import Role, has_role
 from base.forms import conflict_rows, posted
 from base.policy import parse_id
@@ -84,6 +86,32 @@ def offer_edit(request, pk: int | None = None):
         history = LogEntry.objects.get_for_object(offer).select_related("actor").order_by("-timestamp")[:30]
     return render(
         request, "socialmap/offer_form.html", {"form": form, "offer": offer, "history": history, "conflict": conflict}
+    )
+
+
+@professional_required
+@require_safe
+@vary_on_headers("HX-Request")
+def referral_form(request, case_pk: int):
+    """The referral form of the professional's case file, loaded when its button opens it (the
+    offers are a query of their own): the form alone for htmx, and without JavaScript a page of
+    its own. It posts to :func:`referral_new`; the same policy decides, so a case you may not
+    refer from answers 404. (Volunteer staff refer from their slice, where the form is inline.)"""
+    case = policies.referrals.cases(request.user).filter(pk=parse_id(case_pk)).first()
+    if case is None:
+        raise Http404
+    context = {"case": case, "case_id": case.pk}
+    if request.htmx:
+        return render(request, "socialmap/_referral_form.html", context)
+    return render(
+        request,
+        "cases/case_action.html",
+        {
+            **context,
+            "fragment": "socialmap/_referral_form.html",
+            "title": _("Refer to an offer"),
+            "anchor": "referrals-h",
+        },
     )
 
 

@@ -105,11 +105,15 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     ("cases:edit",                    "POST", (302, 200, 404, 404, 404, 404, 404)),
     ("cases:resident_edit",           "GET",  (302, 200, 404, 404, 404, 404, 404)),
     ("cases:resident_edit",           "POST", (302, 200, 404, 404, 404, 404, 404)),
+    # The action forms of the case file whose pickers are queries load when opened (a GET: the
+    # form alone for htmx, a page of its own without JavaScript); what you may not do is a 404.
+    ("cases:agreement_add",           "GET",  (302, 200, 404, 404, 404, 404, 404)),
+    ("cases:agreement_add",           "POST", (302, 302, 404, 404, 404, 404, 404)),
+    ("cases:people_forms",            "GET",  (302, 200, 404, 404, 404, 404, 404)),
+    ("cases:people_forms",            "POST", (302, 405, 405, 404, 404, 404, 404)),  # read-only: GET only
     # POST-only actions: a professional of any team hears 405 to a GET (before the case loads).
     ("cases:journal_add",             "GET",  (302, 405, 405, 404, 404, 404, 404)),
     ("cases:journal_add",             "POST", (302, 302, 404, 404, 404, 404, 404)),
-    ("cases:agreement_add",           "GET",  (302, 405, 405, 404, 404, 404, 404)),
-    ("cases:agreement_add",           "POST", (302, 302, 404, 404, 404, 404, 404)),
     ("cases:agreement_done",          "GET",  (302, 405, 405, 404, 404, 404, 404)),
     ("cases:agreement_done",          "POST", (302, 302, 404, 404, 404, 404, 404)),
     ("cases:consent_record",          "GET",  (302, 405, 405, 404, 404, 404, 404)),
@@ -203,6 +207,9 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     # Referrals are case-file records: whoever works on the case (file or visits).
     ("socialmap:referral_new",        "GET",  (302, 405, 405, 405, 404, 404, 404)),
     ("socialmap:referral_new",        "POST", (302, 302, 404, 302, 404, 404, 404)),
+    # The referral form of the professional's case file (volunteer staff have it inline in the slice).
+    ("socialmap:referral_form",       "GET",  (302, 200, 404, 404, 404, 404, 404)),
+    ("socialmap:referral_form",       "POST", (302, 405, 405, 404, 404, 404, 404)),  # read-only: GET only
     ("socialmap:referral_outcome",    "GET",  (302, 405, 405, 405, 404, 404, 404)),
     ("socialmap:referral_outcome",    "POST", (302, 302, 404, 302, 404, 404, 404)),
     ("socialmap:signals",             "GET",  (302, 200, 200, 200, 404, 404, 404)),
@@ -243,6 +250,7 @@ ARGS: dict[str, Callable[[dict], list]] = {
     "cases:consent_record": lambda w: [w["case"].pk],
     "cases:consent_withdraw": lambda w: [w["case"].pk],
     "cases:people": lambda w: [w["case"].pk, "responsible"],
+    "cases:people_forms": lambda w: [w["case"].pk],
     "cases:membership_end": lambda w: [w["case"].pk, w["membership"].pk],
     "cases:status": lambda w: [w["case"].pk, "flag"],
     "cases:transfer": lambda w: [w["case"].pk],
@@ -269,6 +277,7 @@ ARGS: dict[str, Callable[[dict], list]] = {
     "coordination:shift_swap": lambda w: [w["shift"].pk],
     "socialmap:offer": lambda w: [w["offer"].pk],
     "socialmap:referral_new": lambda w: [w["case"].pk],
+    "socialmap:referral_form": lambda w: [w["case"].pk],
     "socialmap:referral_outcome": lambda w: [w["referral"].pk],
     "socialmap:signal_advance": lambda w: [w["signal"].pk],
     "privacy:resident": lambda w: [w["case"].resident_id],

@@ -12,25 +12,28 @@ from dataclasses import dataclass, field
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Aggregate, F, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
 
-from ..constants import MembershipRole
+from ..constants import LifeDomainCode, MembershipRole, TopicCode
 from ..models import (
     Agreement,
     Alarm,
     Case,
     CaseInterest,
     CaseMembership,
+    DeclineReason,
     HomeVisit,
     InterestAnswer,
     JournalEntry,
     VolunteerConsent,
 )
-from ..permissions import CaseAction, allowed_actions, cases_for, eligible_volunteers, visible_cases
+from ..permissions import CaseAction, action_answers, cases_for, eligible_volunteers, visible_cases
 from ..records import file_sections
 
 
@@ -47,6 +50,28 @@ def team_cases(user: User) -> QuerySet[Case]:
     )
 
 
+@dataclass(frozen=True)
+class AlarmLine:
+    """An alarm volunteer staff raised on the case (R11), as the case page lists it."""
+
+    volunteer: str
+    raised_at: datetime.datetime
+    note: str
+    resolved_at: datetime.datetime | None
+    resolved_by: str  # "" while not followed up
+
+
+@dataclass(frozen=True)
+class DeclineLine:
+    """Volunteer staff who declined the case — a proposal or on the board — with their reason
+    (R7), as the case page lists it. Seen by professionals only."""
+
+    volunteer: str
+    reason: str  # the reason's label, "" without one
+    note: str
+    answered_at: datetime.datetime
+
+
 @dataclass
 class CaseFile:
     """Everything a professional sees on the case page."""
@@ -60,8 +85,10 @@ class CaseFile:
     can_close: bool
     can_reopen: bool
     sections: dict = field(default_factory=dict)  # records of apps above cases (records.section_readers)
-    # Volunteer staff who declined the case — a proposal or on the board — with their reason (R7).
-    declines: list[CaseInterest] = field(default_factory=list)
+    domains: list[str] = field(default_factory=list)  # the labels of its life domains, in their fixed order
+    topics: list[str] = field(default_factory=list)
+    alarms: list[AlarmLine] = field(default_factory=list)  # newest first
+    declines: list[DeclineLine] = field(default_factory=list)  # newest first
 
     @property
     def referrals(self) -> list:
@@ -105,18 +132,50 @@ class Happening:
     text: str
 
 
+FILE_ACTIONS = (CaseAction.CHANGE_FILE, CaseAction.CLOSE, CaseAction.REOPEN)
+
+
 def case_file(*, user: User, case_id: int) -> CaseFile:
     """The full case file for a professional, or 404. Reading it for a page goes through
-    ``services.case_file_read``, which records the read (access entry)."""
+    ``services.case_file_read``, which records the read (access entry).
+
+    A fixed number of queries, however thick the file: the case row, which also brings the
+    reader's permission answers (``permissions.action_answers``: ``can``'s rule), its life domains
+    and topics, and its two short lists from volunteer staff (alarms, declines) as JSON; then
+    one query per list the page shows (visits, agreements, people, history, records of apps
+    above ``cases`` such as referrals, consents, journal)."""
     case = (
         cases_for(user, CaseAction.VIEW_FILE, case_id=case_id)
         .select_related("resident__village", "team")
+        .annotate(
+            **action_answers(user, FILE_ACTIONS),
+            domain_rows=_json_rows(
+                Case.domains.through.objects.filter(case_id=OuterRef("pk")),
+                id=F("lifedomain_id"),
+                code=F("lifedomain__code"),
+            ),
+            topic_rows=_json_rows(
+                Case.topics.through.objects.filter(case_id=OuterRef("pk")), id=F("topic_id"), code=F("topic__code")
+            ),
+            alarm_rows=_json_rows(
+                Alarm.objects.filter(case_id=OuterRef("pk")),
+                **_person("volunteer"),
+                **_person("resolved_by"),
+                raised_at=F("raised_at"),
+                resolved_at=F("resolved_at"),
+                note=F("note"),
+            ),
+            decline_rows=_json_rows(
+                CaseInterest.objects.filter(case_id=OuterRef("pk"), answer=InterestAnswer.DECLINED),
+                **_person("volunteer"),
+                reason=F("reason"),
+                note=F("note"),
+                answered_at=F("answered_at"),
+            ),
+        )
         .prefetch_related(
-            "domains",
-            "topics",
             Prefetch("home_visits", queryset=HomeVisit.objects.select_related("visitor")),
             Prefetch("agreements", queryset=Agreement.objects.select_related("assignee")),
-            Prefetch("alarms", queryset=Alarm.objects.select_related("volunteer", "resolved_by")),
         )
         .first()
     )
@@ -124,7 +183,6 @@ def case_file(*, user: User, case_id: int) -> CaseFile:
         raise Http404
     memberships = list(case.memberships.select_related("user").order_by("ended_at", "role", "started_at"))
     history = case_history(case)
-    allowed = allowed_actions(user, case, (CaseAction.CHANGE_FILE, CaseAction.CLOSE, CaseAction.REOPEN))
     return CaseFile(
         sections=file_sections([case.pk]).get(case.pk, {}),
         case=case,
@@ -132,13 +190,89 @@ def case_file(*, user: User, case_id: int) -> CaseFile:
         consents=list(case.consents.select_related("asked_by", "withdrawn_by")),
         journal=list(case.journal_entries.select_related("author")),
         history=history,
-        can_change=CaseAction.CHANGE_FILE in allowed,
-        can_close=CaseAction.CLOSE in allowed,
-        can_reopen=CaseAction.REOPEN in allowed,
-        declines=list(
-            case.interests.filter(answer=InterestAnswer.DECLINED).select_related("volunteer").order_by("-answered_at")
+        can_change=bool(getattr(case, CaseAction.CHANGE_FILE.name, False)),
+        can_close=bool(getattr(case, CaseAction.CLOSE.name, False)),
+        can_reopen=bool(getattr(case, CaseAction.REOPEN.name, False)),
+        domains=_labels(case.domain_rows, LifeDomainCode),
+        topics=_labels(case.topic_rows, TopicCode),
+        alarms=sorted(
+            (
+                AlarmLine(
+                    volunteer=_name(row, "volunteer"),
+                    raised_at=_moment(row["raised_at"]),
+                    note=row["note"],
+                    resolved_at=_moment(row["resolved_at"]),
+                    resolved_by=_name(row, "resolved_by"),
+                )
+                for row in case.alarm_rows or []
+            ),
+            key=lambda alarm: alarm.raised_at,
+            reverse=True,
+        ),
+        declines=sorted(
+            (
+                DeclineLine(
+                    volunteer=_name(row, "volunteer"),
+                    reason=str(DeclineReason(row["reason"]).label) if row["reason"] in DeclineReason.values else "",
+                    note=row["note"],
+                    answered_at=_moment(row["answered_at"]),
+                )
+                for row in case.decline_rows or []
+            ),
+            key=lambda decline: decline.answered_at,
+            reverse=True,
         ),
     )
+
+
+# --- the case row's extras (one query for the case) ----------------------------------------
+
+
+class _JSONRows(Aggregate):
+    """A group's values as one JSON array: ``JSONB_AGG`` on PostgreSQL, ``JSON_GROUP_ARRAY`` on
+    SQLite (the two databases this app runs on)."""
+
+    function = "JSONB_AGG"
+    name = "JSONRows"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def _json_rows(rows: QuerySet, **fields) -> Subquery:
+    """``fields`` of the case's ``rows`` (filtered on ``OuterRef("pk")``) as a JSON array of
+    objects: a short list that comes with the case row instead of a query of its own."""
+    return Subquery(
+        rows.order_by().values("case_id").annotate(rows=_JSONRows(JSONObject(**fields))).values("rows"),
+        output_field=JSONField(),
+    )
+
+
+def _person(relation: str) -> dict:
+    """The fields ``User.display_name`` is made of, of the user at ``relation``."""
+    return {f"{relation}_{name}": F(f"{relation}__{name}") for name in ("first_name", "last_name", "username")}
+
+
+def _name(row: dict, relation: str) -> str:
+    if row.get(f"{relation}_username") is None:  # nobody (an alarm not followed up)
+        return ""
+    fields = {name: row[f"{relation}_{name}"] or "" for name in ("first_name", "last_name", "username")}
+    return User(**fields).display_name
+
+
+def _moment(value: str | None) -> datetime.datetime | None:
+    """A time from JSON: ISO 8601 with its offset (PostgreSQL) or naive UTC (SQLite's storage)."""
+    if value is None:
+        return None
+    moment = parse_datetime(value)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, datetime.UTC)
+
+
+def _labels(rows: list[dict] | None, choices) -> list[str]:
+    """The labels of life domains or topics, in their fixed order (by id, as ``Meta.ordering``)."""
+    labels = dict(choices.choices)
+    return [str(labels.get(row["code"], row["code"])) for row in sorted(rows or [], key=lambda row: row["id"])]
 
 
 def case_history(case: Case, limit: int = 100) -> list[LogEntry]:

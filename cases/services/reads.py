@@ -26,9 +26,13 @@ from ..slice import CaseSlice, Proposal
 from ._common import require_professional
 
 
-@transaction.atomic
 def case_file_read(*, actor: User, case_id: int) -> CaseFile:
-    """The full case file for a professional's page, its read logged ('case_file')."""
+    """The full case file for a professional's page, its read logged ('case_file').
+
+    Not wrapped in a transaction of its own: the reads change nothing, and the one write, the
+    access entry, is ``base.audit.log_access``'s own. A transaction around both would protect
+    nothing and add two statements to every page view (``BEGIN``/``COMMIT``; a savepoint pair
+    inside an outer transaction)."""
     found = case_file(user=actor, case_id=case_id)
     log_access(actor=actor, instance=found.case, view="case_file")
     return found

@@ -40,4 +40,30 @@
   } else {
     setUpMenu();
   }
+
+  // An action whose form loads when it is opened (<details class="action" hx-get>, see
+  // templates/includes/action_loader.html): busy while it loads, and once it is there the
+  // focus goes to its first field. Without this file the form still loads; without htmx the
+  // details hold a link to the form on a page of its own.
+  function loadingAction(event) {
+    // The element that sent the request (htmx events on the swapped content carry it here).
+    var config = event.detail && event.detail.requestConfig;
+    var source = config && config.elt;
+    return source && source.matches && source.matches("details.action[hx-get]") ? source : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var action = loadingAction(event);
+    if (action) { action.setAttribute("aria-busy", "true"); }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var action = loadingAction(event);
+    if (action && !event.detail.successful) { action.removeAttribute("aria-busy"); }
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var action = loadingAction(event);
+    if (!action || !action.hasAttribute("aria-busy")) { return; }
+    action.removeAttribute("aria-busy");
+    var field = action.querySelector(".action__body :is(input:not([type=hidden]), select, textarea)");
+    if (field && action.open) { field.focus(); }
+  });
 })();

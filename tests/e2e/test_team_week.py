@@ -109,3 +109,116 @@ def test_the_case_file_in_the_meeting_room(browser_session):
         assert horizontal_overflow(page) <= 0, f"the case file scrolls sideways at {viewport['width']} px"
         assert_accessible(page)
     screenshot(page, "professional", "case-file")  # at both widths
+
+
+def _action(page, section: str):
+    return page.locator(f"section[aria-labelledby='{section}'] details.action")
+
+
+def test_an_action_form_loads_when_opened_and_works(browser_session):
+    """The case file's forms with database-backed pickers load when their button opens them:
+    busy while loading, then the focus on the first field; at phone and laptop width, with no
+    axe violations; the loaded form posts like any other."""
+    from cases.constants import CaseStatus
+    from cases.models import Agreement, Case, CaseMembership
+    from cases.policies import professionals_for
+    from tests.e2e.conftest import PHONE, assert_accessible, horizontal_overflow
+
+    case = Case.objects.filter(team__name="Team Elst", status=CaseStatus.ACTIVE).order_by("pk").first()
+    on_case = CaseMembership.objects.filter(case=case, ended_at__isnull=True).values("user_id")
+    colleague = professionals_for(case, responsible=False).exclude(pk__in=on_case).first()
+    assert colleague is not None
+    page = browser_session.new_page(viewport=PHONE)
+    login(page, "professional")
+    page.goto(f"/casussen/{case.pk}/")
+
+    # 390 px: "Add agreement". The request is held a moment, to see the action busy meanwhile.
+    held = []
+    form_address = re.compile(rf"/casussen/{case.pk}/afspraken/$")
+    page.route(form_address, lambda route: held.append(route))
+    agreement = _action(page, "agreements-h")
+    expect(agreement.locator("select[name=assignee]")).to_have_count(0)  # not on the page yet
+    agreement.locator("summary").click()
+    expect(agreement).to_have_attribute("aria-busy", "true")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert len(held) == 1, "opening the action did not ask for its form"
+    assert held[0].request.headers.get("hx-request") == "true"
+    held[0].continue_()
+    page.unroute(form_address)  # the form posts to the same address
+    expect(agreement.locator("select[name=assignee]")).to_be_visible()
+    expect(agreement).not_to_have_attribute("aria-busy", "true")
+    expect(agreement.locator("#id_kind")).to_be_focused()  # the first field
+    assert horizontal_overflow(page) <= 0
+    assert_accessible(page)
+    screenshot(page, "professional", "case-file-agreement-form")  # at both widths
+
+    agreement.locator("#id_kind").select_option("practical")
+    agreement.locator("#id_description").fill("Samen boodschappen doen")
+    agreement.locator("#id_assignee").select_option(index=1)
+    agreement.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/casussen/{case.pk}/#agreements-h$"))
+    expect(page.locator(".alert--success")).to_be_visible()
+    expect(page.locator("section[aria-labelledby='agreements-h']")).to_contain_text("Samen boodschappen doen")
+    assert Agreement.objects.filter(case=case, description="Samen boodschappen doen").count() == 1
+
+    # 1280 px: "Add or change people", opened with the keyboard.
+    page.set_viewport_size(LAPTOP)
+    people = _action(page, "team-h")
+    people.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(people.locator("#id_responsible_person")).to_be_focused()
+    expect(people.locator("#id_professional_person")).to_be_visible()
+    assert horizontal_overflow(page) <= 0
+    assert_accessible(page)
+    screenshot(page, "professional", "case-file-people-form")
+
+    people.locator("#id_professional_person").select_option(value=str(colleague.pk))
+    people.locator(f"form[action='/casussen/{case.pk}/betrokkenen/professional/'] button[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/casussen/{case.pk}/#team-h$"))
+    expect(page.locator(".alert--success")).to_be_visible()
+    assert CaseMembership.objects.filter(case=case, user=colleague, ended_at__isnull=True).exists()
+
+    # Without JavaScript the same address is a page of its own (test_an_action_form_works_without_javascript).
+    for viewport in (PHONE, LAPTOP):
+        page.set_viewport_size(viewport)
+        page.goto(f"/casussen/{case.pk}/betrokkenen/")
+        expect(page.locator("#id_volunteer_person")).to_be_visible()
+        assert horizontal_overflow(page) <= 0
+        assert_accessible(page)
+    screenshot(page, "professional", "case-file-people-page")
+
+
+def test_an_action_form_works_without_javascript(browser_session):
+    """With scripting off the button still opens its details, which hold a link to the form on
+    a page of its own; that page has a way back and its form posts to the case file."""
+    from cases.constants import CaseStatus
+    from cases.models import Case
+    from socialmap.models import Offer, Referral
+    from tests.e2e.conftest import PHONE
+
+    case = Case.objects.filter(team__name="Team Elst", status=CaseStatus.ACTIVE).order_by("pk").first()
+    offer = Offer.objects.get(name="Samen eten in Valburg")
+    context = browser_session.browser.new_context(
+        base_url=browser_session.base_url, viewport=PHONE, locale="en-US", java_script_enabled=False
+    )
+    browser_session.contexts.append(context)  # closed with the session's
+    page = context.new_page()
+    login(page, "professional")
+    page.goto(f"/casussen/{case.pk}/")
+
+    referral = _action(page, "referrals-h")
+    referral.locator("summary").click()
+    referral.locator(f"a[href='/sociale-kaart/verwijzing/casus/{case.pk}/formulier/']").click()
+    page.wait_for_url(f"**/sociale-kaart/verwijzing/casus/{case.pk}/formulier/")
+    expect(page.locator("h1")).to_contain_text(case.reference)
+    expect(page.locator(f"main a[href='/casussen/{case.pk}/#referrals-h']")).to_be_visible()
+    screenshot(page, "professional", "referral-form-page")
+    page.select_option(f"#offer-{case.pk}", value=str(offer.pk))
+    page.locator("main form button[type=submit]").click()
+
+    page.wait_for_url(re.compile(rf"/casussen/{case.pk}/#referrals-h$"))
+    expect(page.locator(".alert--success")).to_be_visible()
+    assert Referral.objects.filter(case=case, offer=offer).exists()

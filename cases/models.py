@@ -154,6 +154,8 @@ class Case(models.Model):
             models.Index(fields=["team"], condition=Q(flagged_for_meeting=True), name="case_flagged"),  # agenda
             models.Index(fields=["team", "opened_at"], name="case_team_opened"),  # reports, agenda
             models.Index(fields=["team", "closed_at"], name="case_team_closed"),  # reports
+            # reports: the open cases per responsible professional, a current state read live
+            models.Index(fields=["team", "id"], condition=Q(closed_at__isnull=True), name="case_team_open"),
         ]
 
     def __str__(self) -> str:
@@ -228,7 +230,14 @@ class CaseMembership(CaseChildMixin, models.Model):
                 name="membership_professionals_accepted",
             ),
         ]
-        indexes = [models.Index(fields=["user", "ended_at"], name="membership_user_open")]
+        indexes = [
+            models.Index(fields=["user", "ended_at"], name="membership_user_open"),
+            models.Index(  # reports: the open cases per responsible professional
+                fields=["case", "user"],
+                condition=Q(role=MembershipRole.RESPONSIBLE, ended_at__isnull=True),
+                name="membership_responsible_user",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Case membership #{self.pk}"

@@ -1,4 +1,5 @@
-"""Reports: aggregates computed in the database, never rows of personal data.
+"""Reports: aggregates computed in the database, never rows of personal data. Past days come
+from the daily figures (``reports.figures``), the days since the last refresh live.
 
 Counts below 5 are shown as "<5" to readers without access to the underlying files
 (coordinators), so no resident can be singled out from a small number.
@@ -9,16 +10,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncWeek
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.formats import date_format
 
 from accounts.models import Team, User
-from cases.constants import ConsentAnswer, IntakeChannel, LifeDomainCode, MembershipRole, Outcome
-from cases.models import Case, CaseMembership, HomeVisit, MeetingDecision, VolunteerConsent
-from socialmap.models import CollectiveSignal, SignalStatus
+from cases.constants import IntakeChannel, LifeDomainCode, Outcome
+from socialmap.models import SignalStatus
 
+from . import figures
+from .models import FigureKind, FiguresRefresh
 from .policies import reports
 
 SMALL = 5
@@ -85,90 +85,46 @@ def _counted(rows: list[tuple[str, int]], suppress: bool) -> list[Row]:
     return [Row(label, value, "<5" if suppress and value < SMALL else str(value)) for label, value in rows]
 
 
-def _local_midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+def figures_refresh() -> FiguresRefresh | None:
+    """The last refresh of the daily figures: every day up to its ``through`` is summarised."""
+    return FiguresRefresh.objects.filter(pk=1).first()
 
 
 def build_report(*, user: User, teams: list[Team], start: datetime.date, end: datetime.date) -> dict:
+    """The report of ``teams`` over the local days [start, end].
+
+    Days up to the last refresh are summed from the daily figures, the days after it (usually
+    just today) are computed live by the same aggregates (``reports.figures``), and the open
+    cases per professional are read as they are now: one query for all of it, plus one for the
+    refresh, whatever the period. Past days show what was true at the last refresh
+    (``refresh_report_figures``). Small counts are hidden after adding up."""
     from django.utils.translation import gettext as _
 
     suppress = suppress_for(user, teams)
-    # Half-open ranges of aware datetimes (local midnights), so the (team, opened_at) and
-    # (team, closed_at) indexes apply; ``__date__range`` would convert every row first.
-    since, until = _local_midnight(start), _local_midnight(end + datetime.timedelta(days=1))
-    opened = Case.objects.filter(team__in=teams, opened_at__gte=since, opened_at__lt=until)
+    refreshed = figures_refresh()
+    summarised_through = min(end, refreshed.through) if refreshed else start - datetime.timedelta(days=1)
+    parts = [figures.caseload(teams=teams)]
+    if summarised_through >= start:
+        parts += figures.summed_figures(teams=teams, start=start, end=summarised_through)
+    if summarised_through < end:
+        live_from = max(start, summarised_through + datetime.timedelta(days=1))
+        parts += figures.case_figures(teams=teams, start=live_from, end=end, per_day=False)
+    found = figures.tally(parts)
 
-    per_week = [
-        (date_format(row["week"], "j M"), row["n"])
-        for row in opened.annotate(week=TruncWeek("opened_at")).values("week").annotate(n=Count("pk")).order_by("week")
-    ]
-    by_channel = {row["intake_channel"]: row["n"] for row in opened.values("intake_channel").annotate(n=Count("pk"))}
-    by_domain = {
-        row["domains__code"]: row["n"] for row in opened.values("domains__code").annotate(n=Count("pk", distinct=True))
-    }
-    by_village = [
-        (row["resident__village__name"], row["n"])
-        for row in opened.values("resident__village__name").annotate(n=Count("pk")).order_by("resident__village__name")
-    ]
-
-    first_decision = (
-        MeetingDecision.objects.filter(case__in=opened)
-        .values("case")
-        .annotate(first=Min("decided_at"), opened=Min("case__opened_at"))
-        .values("first", "opened")
-    )
-    days = sorted((row["first"] - row["opened"]).days for row in first_decision)
-    median_days = days[len(days) // 2] if days else None
-
-    caseload = [
-        (f"{row['user__first_name']} {row['user__last_name']}", row["n"])
-        for row in CaseMembership.objects.filter(
-            case__team__in=teams, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True, case__closed_at__isnull=True
-        )
-        .values("user__first_name", "user__last_name")
-        .annotate(n=Count("case"))
-        .order_by("user__first_name")
-    ]
-
-    volunteer_joined = Exists(  # a proposal the volunteer declined is not a volunteer joining (R7)
-        CaseMembership.objects.filter(case=OuterRef("pk"), role=MembershipRole.VOLUNTEER, accepted_at__isnull=False)
-    )
-    refused = Exists(VolunteerConsent.objects.filter(case=OuterRef("pk"), answer=ConsentAnswer.NO))
-    counts = opened.aggregate(
-        total=Count("pk"),
-        with_volunteer=Count("pk", filter=Q(volunteer_joined)),
-        refusals=Count("pk", filter=Q(refused)),
-    )
-    total, with_volunteer, refusals = counts["total"], counts["with_volunteer"], counts["refusals"]
-
+    per_week = [(date_format(monday, "j M"), n) for monday, n in sorted(found.new_per_week.items()) if n]
+    total = sum(found.new_per_week.values())
+    decisions, median_days = found.decisions, found.median_days
+    by_village = [(name, n) for (name,), n in found.of(FigureKind.VILLAGE).items()]
+    caseload = [(f"{first} {last}", n) for (first, last), n in found.of(figures.CASELOAD).items()]
+    with_volunteer = found.total(FigureKind.WITH_VOLUNTEER)
+    refusals = found.total(FigureKind.CONSENT_REFUSED)
     visits = [
-        (f"{row['visitor__first_name']} {row['visitor__last_name']}", row["n"], round((row["minutes"] or 0) / 60, 1))
-        # The team's volunteer staff and their visits on the team's cases. Starting from them
-        # (the (visitor, visited_on) index) reads the visits of the period, instead of probing
-        # every case of the team for visits (docs/performance.md).
-        for row in HomeVisit.objects.filter(
-            visitor__volunteer_profile__team__in=teams, case__team__in=teams, visited_on__range=(start, end)
-        )
-        .values("visitor__first_name", "visitor__last_name")
-        .annotate(n=Count("pk"), minutes=Sum("duration_minutes"))
-        .order_by("visitor__first_name")
+        (f"{first} {last}", n, round(found.minutes[first, last] / 60, 1))
+        for (first, last), n in found.of(FigureKind.VISITS).items()
     ]
-    outcomes = {
-        row["outcome"]: row["n"]
-        for row in Case.objects.filter(team__in=teams, closed_at__gte=since, closed_at__lt=until)
-        .values("outcome")
-        .annotate(n=Count("pk"))
-    }
-    signals = {
-        row["status"]: row["n"]
-        for row in CollectiveSignal.objects.filter(
-            village__team__in=teams, recorded_at__gte=since, recorded_at__lt=until
-        )
-        .values("status")
-        .annotate(n=Count("pk"))
-    }
 
-    def label_rows(choices, counts):
+    def label_rows(choices, kind):
+        counts = found.of(kind)
         return _counted([(str(label), counts.get(value, 0)) for value, label in choices], suppress)
 
     return {
@@ -176,8 +132,8 @@ def build_report(*, user: User, teams: list[Team], start: datetime.date, end: da
         "total": Row(_("New cases"), total, "<5" if suppress and total < SMALL else str(total)),
         "tables": [
             Table(_("New cases per week"), _counted(per_week, suppress)),
-            Table(_("New cases by intake channel"), label_rows(IntakeChannel.choices, by_channel)),
-            Table(_("New cases by life domain"), label_rows(LifeDomainCode.choices, by_domain)),
+            Table(_("New cases by intake channel"), label_rows(IntakeChannel.choices, FigureKind.CHANNEL)),
+            Table(_("New cases by life domain"), label_rows(LifeDomainCode.choices, FigureKind.DOMAIN)),
             Table(_("New cases by village"), _counted(by_village, suppress)),
             Table(_("Open cases per responsible professional"), _counted(caseload, suppress)),
             Table(
@@ -190,9 +146,12 @@ def build_report(*, user: User, teams: list[Team], start: datetime.date, end: da
                 [Row(name, hours, "<5" if suppress and n < SMALL else f"{hours:g}") for name, n, hours in visits],
                 unit=_("hours"),
             ),
-            Table(_("Closing outcomes"), label_rows(Outcome.choices, outcomes)),
-            Table(_("Collective signals"), label_rows(SignalStatus.choices, signals)),
+            Table(_("Closing outcomes"), label_rows(Outcome.choices, FigureKind.OUTCOME)),
+            Table(_("Collective signals"), label_rows(SignalStatus.choices, FigureKind.SIGNAL)),
         ],
-        "median_days_to_decision": median_days if not (suppress and len(days) < SMALL) else None,
-        "decisions_counted": len(days),
+        "median_days_to_decision": median_days if not (suppress and decisions < SMALL) else None,
+        "decisions_counted": decisions,
+        # Which days came from the daily figures, and when those were computed (for the page).
+        "summarised_through": summarised_through if summarised_through >= start else None,
+        "figures_refreshed_at": refreshed.refreshed_at if refreshed and summarised_through >= start else None,
     }

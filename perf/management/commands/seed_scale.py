@@ -1,11 +1,14 @@
 """Build a whole municipality of scale data for the benchmark and the load test."""
 
+import datetime
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from perf.scale import SIZES, AlreadySeeded, ScaleSeeder
+from reports.services import refresh_daily_figures
 
 
 class Command(BaseCommand):
@@ -38,3 +41,5 @@ class Command(BaseCommand):
                 + ", ".join(f"{label.split('.')[-1]} {count:,}" for label, count in sorted(counts.items()))
             )
         )
+        # The reports' daily figures up to yesterday, as the nightly refresh_report_figures keeps them.
+        refresh_daily_figures(since=None, until=timezone.localdate() - datetime.timedelta(days=1))

@@ -8,8 +8,9 @@ for its own records.
 """
 
 import contextlib
-from collections.abc import Iterator
-from typing import Any
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
@@ -19,6 +20,8 @@ from django.db.models import Model
 from accounts.roles import user_roles
 
 from .chain import sealed_before_commit
+
+R = TypeVar("R")
 
 
 @contextlib.contextmanager
@@ -36,6 +39,18 @@ def acting_as(actor: Any) -> Iterator[None]:
             yield
     finally:
         auditlog_value.reset(token)
+
+
+def logs_reads(service: Callable[..., R]) -> Callable[..., R]:
+    """For a service that reads and writes access entries (:func:`log_access`): one
+    transaction, its entries sealed before its one commit (not after it, in a second one)."""
+
+    @functools.wraps(service)
+    def recorded(*args, **kwargs) -> R:
+        with transaction.atomic(), sealed_before_commit():
+            return service(*args, **kwargs)
+
+    return recorded
 
 
 def log_access(*, actor: Any, instance: Model, view: str, extra: dict | None = None) -> LogEntry:

@@ -142,7 +142,6 @@ def seal_pending(*, wait: bool = True, limit: int | None = None) -> int:
                 AuditSeal.objects.bulk_create(seals)
                 sealed += len(seals)
                 seals = []
-        AuditSeal.objects.bulk_create(seals)
         sealed += len(seals)
         # The floor keeps the search for unsealed entries short; raised now and then, not on
         # every page's sealing.
@@ -150,8 +149,38 @@ def seal_pending(*, wait: bool = True, limit: int | None = None) -> int:
         floor = _settled_floor(head.entry_floor) if settle else head.entry_floor
         if sealed or floor != head.entry_floor:
             head.entry_floor = floor
-            head.save(update_fields=["seq", "chain_hash", "entry_floor"])
+            _append(seals, head)
     return sealed
+
+
+def _append(seals: list[AuditSeal], head: AuditChainHead) -> None:
+    """Write the last seals and move the chain's end: one statement on PostgreSQL (the insert
+    in a ``WITH`` of the head's update), two elsewhere."""
+    if connection.vendor != "postgresql":
+        AuditSeal.objects.bulk_create(seals)
+        head.save(update_fields=["seq", "chain_hash", "entry_floor"])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH sealed AS (
+                INSERT INTO {AuditSeal._meta.db_table} (seq, entry_id, content_hash, chain_hash, sealed_at)
+                SELECT * FROM UNNEST(%s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[], %s::timestamptz[])
+            )
+            UPDATE {AuditChainHead._meta.db_table} SET seq = %s, chain_hash = %s, entry_floor = %s WHERE id = %s
+            """,  # noqa: S608 - table names from the models, values as parameters
+            [
+                [seal.seq for seal in seals],
+                [seal.entry_id for seal in seals],
+                [seal.content_hash for seal in seals],
+                [seal.chain_hash for seal in seals],
+                [seal.sealed_at for seal in seals],
+                head.seq,
+                head.chain_hash,
+                head.entry_floor,
+                head.pk,
+            ],
+        )
 
 
 def _settled_floor(floor: int) -> int:

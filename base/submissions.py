@@ -46,9 +46,8 @@ def record_once(request, key: uuid.UUID | None, record: Callable[[], str]) -> st
     return that URL — the first send's, for a repeat. Without a key (an old form) it just runs."""
     if key is None:
         return record()
-    earlier = _earlier_answer(request, key)
-    if earlier is not None:
-        return earlier
+    # No look before the claim: a repeat finds the key taken (the unique insert fails, or
+    # waits for the first send's commit and then fails) and answers with the first's URL.
     try:
         with transaction.atomic(), sealed_before_commit():  # the audit entries sealed in the same commit
             Submission.objects.create(key=key, user=request.user)

@@ -239,12 +239,19 @@ class DecisionForm(forms.Form):
         queryset=User.objects.none(),
         widget=forms.Select(attrs={"autofocus": True}),
     )
-    volunteer = forms.TypedChoiceField(
+    # Any id is read; whether that volunteer may join is the service's rule (R5–R7), which
+    # answers at this field. The choices are the ranked suggestions, for the page only.
+    volunteer = forms.IntegerField(
         label=_("Volunteer staff joining"),
         required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": _("Choose one of the suggested volunteer staff.")},
+        min_value=1,
+        max_value=2**31 - 1,
+        widget=forms.Select,
+        error_messages={
+            "invalid": _("Choose one of the suggested volunteer staff."),
+            "min_value": _("Choose one of the suggested volunteer staff."),
+            "max_value": _("Choose one of the suggested volunteer staff."),
+        },
     )
     next_step = forms.CharField(label=_("Next step"), max_length=500)
     notes = forms.CharField(
@@ -256,7 +263,11 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if professionals is not None:
             self.fields["responsible"].queryset = professionals
-        self.fields["volunteer"].choices = [("", _("No volunteer"))] + [
+        self.offer(suggestions)
+
+    def offer(self, suggestions) -> None:
+        """Show these suggestions (``volunteers.matching``) as the volunteer's choices."""
+        self.fields["volunteer"].widget.choices = [("", _("No volunteer"))] + [
             (s.user_id, f"{s.name} — {', '.join(s.reasons) or s.village}") for s in suggestions
         ]
 

@@ -34,12 +34,13 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.contrib.auth.models import Permission
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 
-from accounts.models import ProfessionalProfile
+from accounts.facts import professional_teams
 from accounts.roles import Role, user_roles
+from base.rows import json_rows
 
-from .constants import CaseStatus, MembershipRole
+from .constants import CaseStatus, ConsentAnswer, MembershipRole
 from .models import (
     Case,
     CaseGroupObjectPermission,
@@ -53,6 +54,7 @@ from .models import (
 from .screening import (
     VolunteerStaff,
     forget_volunteer_profile,
+    screened_among,
     screened_volunteers,
     volunteer_may_hold_access,
 )
@@ -130,7 +132,7 @@ def _grant_condition(user, action: CaseAction, *, per_case: bool = False) -> Q:
             user=user, role=MembershipRole.VOLUNTEER, ended_at__isnull=True, accepted_at__isnull=False
         )
         return user_grant & Q(pk__in=accepted.values("case_id")) & Q(resident__restricted_at__isnull=True)
-    own_team = Q(team_id__in=ProfessionalProfile.objects.filter(user=user).values("team_id"))
+    own_team = Q(team_id__in=professional_teams(user))
     return (own_team & _team_condition(action)) | user_grant
 
 
@@ -293,24 +295,80 @@ def grants_from_facts(
 
 def desired_grants(case: Case) -> set[tuple[int, str]]:
     """The personal (user_id, codename) grants the facts of ``case`` call for."""
-    consent = current_consent(case)
+    return _grant_facts(case).want
+
+
+@dataclass(frozen=True)
+class _GrantFacts:
+    want: set[tuple[int, str]]  # the grants the facts call for
+    have: dict[tuple[int, str], int]  # the rows there are, by (user_id, codename): row id
+    permission_ids: dict[str, int]
+
+
+def _grant_facts(case: Case) -> _GrantFacts:
+    """Everything the derivation reads, in one statement: the case's status, its resident's
+    restriction, the newest consent, the open memberships with their accounts, the guardian
+    rows it holds and the permissions' ids. Volunteer members' screening is the screening
+    module's rule (one more query, only when the case has volunteer members)."""
+    newest_consent = VolunteerConsent.objects.filter(case_id=OuterRef("pk")).order_by("-recorded_at", "-pk")
+    row = (
+        Case.objects.filter(pk=case.pk)
+        .annotate(
+            restricted=Exists(Resident.objects.filter(pk=OuterRef("resident_id"), restricted_at__isnull=False)),
+            consent_yes=Subquery(
+                newest_consent.annotate(
+                    yes=ExpressionWrapper(
+                        Q(answer=ConsentAnswer.YES, withdrawn_at__isnull=True), output_field=BooleanField()
+                    )
+                ).values("yes")[:1]
+            ),
+            member_rows=json_rows(
+                CaseMembership.objects.filter(case_id=OuterRef("pk"), ended_at__isnull=True),
+                "case_id",
+                user_id=F("user_id"),
+                role=F("role"),
+                active=F("user__is_active"),
+                accepted_at=F("accepted_at"),
+            ),
+            grant_rows=json_rows(
+                CaseUserObjectPermission.objects.filter(content_object_id=OuterRef("pk")),
+                "content_object_id",
+                id=F("pk"),
+                user_id=F("user_id"),
+                codename=F("permission__codename"),
+            ),
+            permission_rows=json_rows(
+                Permission.objects.filter(content_type__app_label="cases", codename__in=ALL_CODENAMES),
+                "content_type_id",
+                id=F("pk"),
+                codename=F("codename"),
+            ),
+        )
+        .values("status", "restricted", "consent_yes", "member_rows", "grant_rows", "permission_rows")
+        .get()
+    )
+    member_rows = row["member_rows"] or []
+    volunteer_ids = [member["user_id"] for member in member_rows if member["role"] == MembershipRole.VOLUNTEER]
+    screened = screened_among(volunteer_ids) if volunteer_ids else set()
     members = [
         MemberFact(
-            user_id=membership.user_id,
-            role=membership.role,
-            account_active=membership.user.is_active,
-            volunteer_screened=membership.role == MembershipRole.VOLUNTEER
-            and membership.user.is_active
-            and volunteer_may_hold_access(membership.user),
-            volunteer_accepted=membership.accepted_at is not None,
+            user_id=member["user_id"],
+            role=member["role"],
+            account_active=bool(member["active"]),
+            volunteer_screened=member["user_id"] in screened,
+            volunteer_accepted=member["accepted_at"] is not None,
         )
-        for membership in CaseMembership.objects.filter(case=case, ended_at__isnull=True).select_related("user")
+        for member in member_rows
     ]
-    return grants_from_facts(
-        closed=case.status == CaseStatus.CLOSED,
-        restricted=Resident.objects.filter(pk=case.resident_id, restricted_at__isnull=False).exists(),
-        consent_allows_volunteer=consent is not None and consent.allows_volunteer,
-        members=members,
+    return _GrantFacts(
+        want=grants_from_facts(
+            closed=row["status"] == CaseStatus.CLOSED,
+            restricted=row["restricted"],
+            consent_allows_volunteer=bool(row["consent_yes"]),
+            members=members,
+        ),
+        have={(grant["user_id"], grant["codename"]): grant["id"] for grant in row["grant_rows"] or []},
+        permission_ids={permission["codename"]: permission["id"] for permission in row["permission_rows"] or []},
     )
 
 
@@ -330,15 +388,8 @@ def sync_case_permissions(case: Case) -> Drift:
     Call it inside the transaction of every service that changes a fact, so access
     follows the facts on the very next request (ASVS 5.0 8.3.2).
     """
-    permission_ids = _permission_ids()
-    codename_of = {pk: codename for codename, pk in permission_ids.items()}
-    want = desired_grants(case)
-    have = {
-        (user_id, codename_of[perm_id]): row_id
-        for row_id, user_id, perm_id in CaseUserObjectPermission.objects.filter(content_object=case).values_list(
-            "pk", "user_id", "permission_id"
-        )
-    }
+    facts = _grant_facts(case)
+    want, have, permission_ids = facts.want, facts.have, facts.permission_ids
     stale = [row_id for key, row_id in have.items() if key not in want]
     if stale:
         CaseUserObjectPermission.objects.filter(pk__in=stale).delete()
@@ -369,11 +420,3 @@ def sync_user_case_permissions(user) -> Drift:
     for case in Case.objects.filter(pk__in=case_ids).order_by("pk"):
         drift.extend(sync_case_permissions(case))
     return drift
-
-
-def _permission_ids() -> dict[str, int]:
-    return dict(
-        Permission.objects.filter(content_type__app_label="cases", codename__in=ALL_CODENAMES).values_list(
-            "codename", "pk"
-        )
-    )

@@ -18,7 +18,7 @@ import enum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from accounts.facts import professional_team_ids
+from accounts.facts import professional_team_ids, professional_teams
 from accounts.models import Team, User
 from accounts.roles import Role
 from base.policy import Policy
@@ -82,7 +82,7 @@ class MeetingPolicy(Policy[Meeting]):
 
     def scope(self, user, action: Action) -> QuerySet[Meeting]:
         if action is self.Action.HOLD:
-            return Meeting.objects.filter(team_id__in=professional_team_ids(user))
+            return Meeting.objects.filter(team_id__in=professional_teams(user))
         team_id = volunteer_team_id(user)
         if team_id is None:
             return Meeting.objects.none()

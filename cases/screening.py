@@ -19,6 +19,7 @@ from volunteers.models import VolunteerStaff, add_months
 __all__ = [
     "VolunteerStaff",
     "forget_volunteer_profile",
+    "screened_among",
     "screened_volunteers",
     "supervised_volunteers",
     "volunteer_may_hold_access",
@@ -42,6 +43,17 @@ def volunteer_may_hold_access(user) -> bool:
     """A volunteer holds slice access only while active and screened (VOG valid today)."""
     profile = volunteer_profile(user)
     return profile is not None and user.is_active and profile.is_active and profile.screening_valid()
+
+
+def screened_among(user_ids) -> set[int]:
+    """Which of these users may hold slice access now: :func:`volunteer_may_hold_access` for
+    each, their profiles and accounts read in one query."""
+    screened = set()
+    for profile in VolunteerStaff.objects.select_related("user", "team__municipality").filter(user_id__in=user_ids):
+        profile.user._wijkteam_volunteer_profile = profile
+        if volunteer_may_hold_access(profile.user):
+            screened.add(profile.user_id)
+    return screened
 
 
 def volunteer_team_id(user) -> int | None:

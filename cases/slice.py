@@ -14,9 +14,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+
+from base.rows import json_rows, typed
 
 from .constants import AgreementKind, CaseStatus, JournalVisibility, LifeDomainCode, MembershipRole, Urgency
 from .models import Agreement, Case, CaseMembership, HomeVisit, JournalEntry
@@ -174,67 +176,93 @@ class CaseSlice:
 
 
 def build_slices(cases: QuerySet[Case], *, with_journal: bool = False, viewer=None) -> list[CaseSlice]:
-    """Slices of ``cases`` (already scoped by the permission module) in a fixed number of queries.
+    """Slices of ``cases`` (already scoped by the permission module) in a fixed number of queries:
+    one for the cases, their responsible professional, domains and the lists, each read as
+    JSON with the case row from its allow-list, and one per record of an app above ``cases``.
 
     ``with_journal`` adds the shared journal and, for ``viewer``, their own agreements and visits.
     """
-    rows = list(cases.values(*CASE_FIELDS, *RESIDENT_FIELDS).order_by("-id"))
-    ids = [row["id"] for row in rows]
-    responsible = {
-        row["case_id"]: row
-        for row in CaseMembership.objects.filter(
-            case_id__in=ids, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True
-        ).values("case_id", *RESPONSIBLE_FIELDS)
-    }
-    domains: dict[int, list[str]] = {}
-    for row in Case.domains.through.objects.filter(case_id__in=ids).values("case_id", "lifedomain__code"):
-        domains.setdefault(row["case_id"], []).append(str(LifeDomainCode(row["lifedomain__code"]).label))
-    journal: dict[int, list[SharedJournalEntry]] = {}
-    if with_journal:
-        for row in JournalEntry.objects.filter(case_id__in=ids, visibility=JournalVisibility.SHARED).values(
-            "case_id", *JOURNAL_FIELDS
-        ):
-            journal.setdefault(row["case_id"], []).append(
-                SharedJournalEntry(
-                    created_at=row["created_at"],
-                    author_name=_name(row["author__first_name"], row["author__last_name"]),
-                    text=row["text"],
-                )
-            )
-    agreements: dict[int, list[OwnAgreement]] = {}
-    visits: dict[int, list[OwnVisit]] = {}
-    sections: dict[int, dict[str, list]] = {}
-    if with_journal and viewer is not None:
-        for row in Agreement.objects.filter(case_id__in=ids, assignee=viewer).values("case_id", *OWN_AGREEMENT_FIELDS):
-            agreements.setdefault(row.pop("case_id"), []).append(OwnAgreement(**row))
-        for row in HomeVisit.objects.filter(case_id__in=ids, visitor=viewer).values("case_id", *OWN_VISIT_FIELDS):
-            visits.setdefault(row.pop("case_id"), []).append(OwnVisit(**row))
-        sections = slice_sections(ids, viewer)
-    return [
-        CaseSlice(
-            id=row["id"],
-            status=row["status"],
-            urgency=row["urgency"],
-            volunteer_summary=row["volunteer_summary"],
-            team_name=row["team__name"],
-            resident_name=_name(row["resident__first_name"], row["resident__last_name"]),
-            address=f"{row['resident__street']} {row['resident__house_number']}".strip(),
-            postcode=row["resident__postcode"],
-            village=row["resident__village__name"],
-            resident_phone=row["resident__phone"],
-            responsible_name=_name(
-                responsible.get(row["id"], {}).get("user__first_name", ""),
-                responsible.get(row["id"], {}).get("user__last_name", ""),
+    lists = {
+        "responsible_rows": json_rows(
+            CaseMembership.objects.filter(
+                case_id=OuterRef("pk"), role=MembershipRole.RESPONSIBLE, ended_at__isnull=True
             ),
-            responsible_phone=responsible.get(row["id"], {}).get("user__phone", ""),
-            domains=tuple(sorted(domains.get(row["id"], []))),
-            journal=tuple(journal.get(row["id"], [])),
-            my_agreements=tuple(agreements.get(row["id"], [])),
-            my_visits=tuple(visits.get(row["id"], [])),
-            sections=sections.get(row["id"], {}),
+            "case_id",
+            **_fields(RESPONSIBLE_FIELDS),
+        ),
+        "domain_rows": json_rows(
+            Case.domains.through.objects.filter(case_id=OuterRef("pk")), "case_id", code=F("lifedomain__code")
+        ),
+    }
+    if with_journal:
+        # The id only orders entries of the same moment (the model's ordering); it is not shown.
+        lists["journal_rows"] = json_rows(
+            JournalEntry.objects.filter(case_id=OuterRef("pk"), visibility=JournalVisibility.SHARED),
+            "case_id",
+            **_fields({**JOURNAL_FIELDS, "id": "order"}),
         )
-        for row in rows
-    ]
+    if with_journal and viewer is not None:
+        lists["agreement_rows"] = json_rows(
+            Agreement.objects.filter(case_id=OuterRef("pk"), assignee=viewer),
+            "case_id",
+            **_fields(OWN_AGREEMENT_FIELDS),
+        )
+        lists["visit_rows"] = json_rows(
+            HomeVisit.objects.filter(case_id=OuterRef("pk"), visitor=viewer), "case_id", **_fields(OWN_VISIT_FIELDS)
+        )
+    rows = list(cases.annotate(**lists).values(*CASE_FIELDS, *RESIDENT_FIELDS, *lists).order_by("-id"))
+    sections = slice_sections([row["id"] for row in rows], viewer) if with_journal and viewer is not None else {}
+    return [_slice(row, sections.get(row["id"], {})) for row in rows]
+
+
+def _fields(allow_list: dict[str, str]) -> dict[str, F]:
+    return {name: F(name) for name in allow_list}
+
+
+def _slice(row: dict, sections: dict) -> CaseSlice:
+    responsible = next(iter(typed(CaseMembership, row["responsible_rows"], RESPONSIBLE_FIELDS)), {})
+    journal = typed(JournalEntry, row.get("journal_rows"), {**JOURNAL_FIELDS, "id": "order"})
+    agreements = typed(Agreement, row.get("agreement_rows"), OWN_AGREEMENT_FIELDS)
+    visits = typed(HomeVisit, row.get("visit_rows"), OWN_VISIT_FIELDS)
+    return CaseSlice(
+        id=row["id"],
+        status=row["status"],
+        urgency=row["urgency"],
+        volunteer_summary=row["volunteer_summary"],
+        team_name=row["team__name"],
+        resident_name=_name(row["resident__first_name"], row["resident__last_name"]),
+        address=f"{row['resident__street']} {row['resident__house_number']}".strip(),
+        postcode=row["resident__postcode"],
+        village=row["resident__village__name"],
+        resident_phone=row["resident__phone"],
+        responsible_name=_name(responsible.get("user__first_name", ""), responsible.get("user__last_name", "")),
+        responsible_phone=responsible.get("user__phone", ""),
+        domains=tuple(sorted(str(LifeDomainCode(domain["code"]).label) for domain in row["domain_rows"] or [])),
+        journal=tuple(
+            SharedJournalEntry(
+                created_at=entry["created_at"],
+                author_name=_name(entry["author__first_name"], entry["author__last_name"]),
+                text=entry["text"],
+            )
+            for entry in sorted(journal, key=lambda entry: (entry["created_at"], entry["id"]), reverse=True)
+        ),
+        my_agreements=tuple(
+            OwnAgreement(**agreement)
+            for agreement in sorted(
+                agreements,
+                key=lambda agreement: (
+                    agreement["due_on"] is None,
+                    agreement["due_on"] or datetime.date.min,
+                    agreement["id"],
+                ),
+            )
+        ),
+        my_visits=tuple(
+            OwnVisit(**visit)
+            for visit in sorted(visits, key=lambda visit: (visit["visited_on"], visit["id"]), reverse=True)
+        ),
+        sections=sections,
+    )
 
 
 def _name(first: str, last: str) -> str:

@@ -23,7 +23,9 @@ import threading
 import uuid
 
 from django_otp.oath import totp
-from locust import FastHttpUser, LoadTestShape, between, task
+from gevent.pool import Pool
+from locust import FastHttpUser, LoadTestShape, between, events, task
+from locust.clients import HttpSession
 
 from wijkteam import demo
 
@@ -42,6 +44,59 @@ def _think_time() -> tuple[float, float]:
     return float(low), float(high or low)
 
 
+def log_in(client, username: str) -> None:
+    """Through the real login form and second step (TOTP from the published demo key)."""
+    page = client.get("/account/inloggen/", name="login")
+    page = client.post(
+        "/account/inloggen/",
+        {"username": username, "password": demo.PASSWORD, "csrfmiddlewaretoken": csrf(page.text)},
+        name="login",
+    )
+    code = f"{totp(bytes.fromhex(demo.totp_key(username))):06d}"
+    done = client.post(
+        "/account/verificatie/", {"token": code, "csrfmiddlewaretoken": csrf(page.text)}, name="second step"
+    )
+    if "/account/uitloggen/" not in done.text:  # the navigation of a logged-in page
+        raise RuntimeError(f"{username} could not log in")
+
+
+def csrf(html: str) -> str:
+    match = CSRF.search(html)
+    return match.group(1) if match else ""
+
+
+# Sessions logged in before a sweep starts (``LOAD_LOGIN_FIRST``), by account prefix: a sweep
+# measures the pages at each step, not the password hashing of the users who join it (one
+# Argon2 verification costs as much CPU as dozens of pages).
+_sessions: dict[str, list[tuple[str, list]]] = {}
+
+
+@events.test_start.add_listener
+def _log_in_first(environment, **_kwargs) -> None:
+    if not sweep_steps() or os.environ.get("LOAD_LOGIN_FIRST", "1") != "1" or environment.host is None:
+        return
+    classes = [cls for cls in environment.user_classes if issubclass(cls, Staff)]
+    total_weight = sum(cls.weight for cls in classes)
+    most = max(sweep_steps())
+    accounts = []
+    for cls in classes:
+        wanted = -(-most * cls.weight // total_weight) + 2  # locust rounds the split; a margin
+        accounts += [(cls.prefix, f"{cls.prefix}{number:0{cls.width}d}") for number in range(1, wanted + 1)]
+        _numbers[cls.prefix] = itertools.count(wanted + 1)  # a user beyond these logs in itself, as another
+
+    def one(account: tuple[str, str]) -> None:
+        prefix, username = account
+        client = HttpSession(base_url=environment.host, request_event=events.request, user=None)
+        log_in(client, username)
+        with _lock:
+            _sessions.setdefault(prefix, []).append((username, list(client.cookies)))
+
+    Pool(4).map(one, accounts)
+    for sessions in _sessions.values():
+        sessions.sort(key=lambda session: session[0], reverse=True)  # pop() gives the first account
+    environment.stats.reset_all()  # the logins are not part of the sweep
+
+
 class Staff(FastHttpUser):
     abstract = True
     wait_time = between(*_think_time())
@@ -49,24 +104,17 @@ class Staff(FastHttpUser):
     width = 3
 
     def on_start(self) -> None:
-        self.username = next_account(self.prefix, self.width)
-        page = self.client.get("/account/inloggen/", name="login")
-        page = self.client.post(
-            "/account/inloggen/",
-            {"username": self.username, "password": demo.PASSWORD, "csrfmiddlewaretoken": self.csrf(page.text)},
-            name="login",
-        )
-        code = f"{totp(bytes.fromhex(demo.totp_key(self.username))):06d}"
-        done = self.client.post(
-            "/account/verificatie/", {"token": code, "csrfmiddlewaretoken": self.csrf(page.text)}, name="second step"
-        )
-        if "/account/uitloggen/" not in done.text:  # the navigation of a logged-in page
-            raise RuntimeError(f"{self.username} could not log in")
+        with _lock:
+            session = _sessions.get(self.prefix, []).pop() if _sessions.get(self.prefix) else None
+        if session is None:
+            self.username = next_account(self.prefix, self.width)
+            log_in(self.client, self.username)
+            return
+        self.username, cookies = session
+        for cookie in cookies:
+            self.client.cookiejar.set_cookie(cookie)
 
-    @staticmethod
-    def csrf(html: str) -> str:
-        match = CSRF.search(html)
-        return match.group(1) if match else ""
+    csrf = staticmethod(csrf)
 
 
 class Professional(Staff):

@@ -3,6 +3,7 @@ a change, removal or insertion outside the app is found and named by its first b
 PostgreSQL the tables are append-only; erasure keeps the chain valid; parallel writers too."""
 
 import contextlib
+import re
 import threading
 import uuid
 from unittest import mock
@@ -235,8 +236,9 @@ def _recording():
     written: list[str] = []
 
     def record(execute, sql, params, many, context):
-        if sql.lstrip().upper().startswith("INSERT"):
-            written.append(sql.split('"')[1])
+        inserted = re.search(r'INSERT INTO "?(\w+)', sql, re.IGNORECASE)  # also in a WITH
+        if inserted:
+            written.append(inserted.group(1))
         elif sql.lstrip().upper().startswith("DECLARE"):
             written.append("DECLARE")
         return execute(sql, params, many, context)

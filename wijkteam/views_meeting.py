@@ -68,38 +68,18 @@ def meeting_detail(request, pk: int):
     return render(request, "meetings/meeting_volunteer.html", {"meeting": meeting, "slices": slices})
 
 
-def _decision_context(request, meeting: Meeting, case_pk: int, data=None):
-    case = selectors.team_cases(request.user).filter(team=meeting.team, pk=parse_id(case_pk)).first()
-    if case is None:
-        raise Http404
-    suggestions = volunteer_suggestions(case)
-    current = selectors.responsible_of(case)
-    reasons = request.GET.getlist("reason") or (data.getlist("reasons") if data else [])
-    form = DecisionForm(
-        data,
-        professionals=professionals_for(case, responsible=True),
-        suggestions=suggestions,
-        initial={"responsible": current or request.user, "reasons": reasons},
-    )
-    context = {
-        "meeting": meeting,
-        "case": case,
-        "form": form,
-        "suggestions": suggestions,
-        "consent_yes": consent_allows_volunteer(case),
-    }
-    return case, form, context
-
-
 @professional_required
 @require_http_methods(["GET", "POST"])
 def meeting_decide(request, pk: int, case_pk: int):
     """The decision form of one agenda item (an htmx fragment), and recording the decision.
     Who may join is the service's rule (``permissions.eligible_volunteers``); the form offers
-    the ranked suggestions."""
+    the ranked suggestions, read only when the form is shown."""
     meeting = _held(request, pk)
-    case, form, context = _decision_context(
-        request, meeting, case_pk, request.POST if request.method == "POST" else None
+    case = selectors.meeting_case(user=request.user, meeting=meeting, case_id=case_pk)
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        professionals=professionals_for(case, responsible=True),
+        initial={"reasons": request.GET.getlist("reason")},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -130,6 +110,17 @@ def meeting_decide(request, pk: int, case_pk: int):
                 item = selectors.decided_item(meeting=meeting, case=case)
                 return render(request, "meetings/_item.html", {"meeting": meeting, "item": item, "just_decided": True})
             return HttpResponseRedirect(url)
+    suggestions = volunteer_suggestions(case)
+    form.offer(suggestions)
+    if not form.is_bound:
+        form.initial["responsible"] = selectors.responsible_of(case) or request.user
+    context = {
+        "meeting": meeting,
+        "case": case,
+        "form": form,
+        "suggestions": suggestions,
+        "consent_yes": consent_allows_volunteer(case),
+    }
     if not request.htmx:
         return render(request, "meetings/decision.html", context)
     response = render(request, "meetings/_decision_form.html", context)

@@ -28,6 +28,7 @@ from .meeting import (
     decided_item,
     meeting_agenda,
     meeting_agenda_for_team,
+    meeting_case,
     responsible_of,
 )
 from .residents import (
@@ -75,6 +76,7 @@ __all__ = [
     "matching_residents",
     "meeting_agenda",
     "meeting_agenda_for_team",
+    "meeting_case",
     "open_proposal_count",
     "open_questions",
     "people_with_work_on",

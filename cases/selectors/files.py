@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Aggregate, F, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
+from base.rows import json_rows, moment
 
 from ..constants import LifeDomainCode, MembershipRole, TopicCode
 from ..models import (
@@ -149,24 +148,30 @@ def case_file(*, user: User, case_id: int) -> CaseFile:
         .select_related("resident__village", "team")
         .annotate(
             **action_answers(user, FILE_ACTIONS),
-            domain_rows=_json_rows(
+            domain_rows=json_rows(
                 Case.domains.through.objects.filter(case_id=OuterRef("pk")),
+                "case_id",
                 id=F("lifedomain_id"),
                 code=F("lifedomain__code"),
             ),
-            topic_rows=_json_rows(
-                Case.topics.through.objects.filter(case_id=OuterRef("pk")), id=F("topic_id"), code=F("topic__code")
+            topic_rows=json_rows(
+                Case.topics.through.objects.filter(case_id=OuterRef("pk")),
+                "case_id",
+                id=F("topic_id"),
+                code=F("topic__code"),
             ),
-            alarm_rows=_json_rows(
+            alarm_rows=json_rows(
                 Alarm.objects.filter(case_id=OuterRef("pk")),
+                "case_id",
                 **_person("volunteer"),
                 **_person("resolved_by"),
                 raised_at=F("raised_at"),
                 resolved_at=F("resolved_at"),
                 note=F("note"),
             ),
-            decline_rows=_json_rows(
+            decline_rows=json_rows(
                 CaseInterest.objects.filter(case_id=OuterRef("pk"), answer=InterestAnswer.DECLINED),
+                "case_id",
                 **_person("volunteer"),
                 reason=F("reason"),
                 note=F("note"),
@@ -199,9 +204,9 @@ def case_file(*, user: User, case_id: int) -> CaseFile:
             (
                 AlarmLine(
                     volunteer=_name(row, "volunteer"),
-                    raised_at=_moment(row["raised_at"]),
+                    raised_at=moment(row["raised_at"]),
                     note=row["note"],
-                    resolved_at=_moment(row["resolved_at"]),
+                    resolved_at=moment(row["resolved_at"]),
                     resolved_by=_name(row, "resolved_by"),
                 )
                 for row in case.alarm_rows or []
@@ -215,7 +220,7 @@ def case_file(*, user: User, case_id: int) -> CaseFile:
                     volunteer=_name(row, "volunteer"),
                     reason=str(DeclineReason(row["reason"]).label) if row["reason"] in DeclineReason.values else "",
                     note=row["note"],
-                    answered_at=_moment(row["answered_at"]),
+                    answered_at=moment(row["answered_at"]),
                 )
                 for row in case.decline_rows or []
             ),
@@ -228,27 +233,6 @@ def case_file(*, user: User, case_id: int) -> CaseFile:
 # --- the case row's extras (one query for the case) ----------------------------------------
 
 
-class _JSONRows(Aggregate):
-    """A group's values as one JSON array: ``JSONB_AGG`` on PostgreSQL, ``JSON_GROUP_ARRAY`` on
-    SQLite (the two databases this app runs on)."""
-
-    function = "JSONB_AGG"
-    name = "JSONRows"
-    output_field = JSONField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
-
-
-def _json_rows(rows: QuerySet, **fields) -> Subquery:
-    """``fields`` of the case's ``rows`` (filtered on ``OuterRef("pk")``) as a JSON array of
-    objects: a short list that comes with the case row instead of a query of its own."""
-    return Subquery(
-        rows.order_by().values("case_id").annotate(rows=_JSONRows(JSONObject(**fields))).values("rows"),
-        output_field=JSONField(),
-    )
-
-
 def _person(relation: str) -> dict:
     """The fields ``User.display_name`` is made of, of the user at ``relation``."""
     return {f"{relation}_{name}": F(f"{relation}__{name}") for name in ("first_name", "last_name", "username")}
@@ -259,14 +243,6 @@ def _name(row: dict, relation: str) -> str:
         return ""
     fields = {name: row[f"{relation}_{name}"] or "" for name in ("first_name", "last_name", "username")}
     return User(**fields).display_name
-
-
-def _moment(value: str | None) -> datetime.datetime | None:
-    """A time from JSON: ISO 8601 with its offset (PostgreSQL) or naive UTC (SQLite's storage)."""
-    if value is None:
-        return None
-    moment = parse_datetime(value)
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, datetime.UTC)
 
 
 def _labels(rows: list[dict] | None, choices) -> list[str]:

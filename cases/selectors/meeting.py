@@ -6,10 +6,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.facts import professional_team_ids
 from accounts.models import Team, User
+from base.policy import parse_id
 
 from ..constants import CaseStatus, MembershipRole
 from ..models import (
@@ -22,6 +24,7 @@ from ..models import (
     Meeting,
     MeetingDecision,
 )
+from ..permissions import CaseAction, cases_for
 from .files import team_cases
 
 
@@ -83,7 +86,7 @@ def meeting_agenda(*, user: User, meeting: Meeting, page: int | None = None) -> 
 def meeting_agenda_for_team(*, meeting: Meeting) -> list[int]:
     """The ids on the same agenda without a reader's scope: only for narrowing it down further
     (the volunteer view intersects it with the cases the volunteer may see)."""
-    ranked, _alarms = _ranked_agenda(meeting, Case.objects.filter(team=meeting.team))
+    ranked, _alarms, _decisions = _ranked_agenda(meeting, Case.objects.filter(team=meeting.team))
     return [case_id for case_id, _reasons, _decided in ranked]
 
 
@@ -116,6 +119,23 @@ def volunteer_answers(case_ids: list[int]) -> dict[tuple[int, int], str]:
     return answers
 
 
+def meeting_case(*, user: User, meeting: Meeting, case_id) -> Case:
+    """A case of the meeting's team whose file ``user`` may read, to decide on; else 404. One
+    query: the case and its resident (whose village the suggestions rank by)."""
+    number = parse_id(case_id)
+    case = (
+        cases_for(user, CaseAction.VIEW_FILE, case_id=number)
+        .filter(team_id=meeting.team_id)
+        .select_related("resident")
+        .first()
+        if number is not None
+        else None
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
 def responsible_of(case: Case) -> User | None:
     """The responsible professional: from the memberships ``team_cases`` read with the case, or
     one query."""
@@ -132,11 +152,11 @@ AGENDA_ORDER = {AgendaReason.NEW: 0, AgendaReason.ALARM: 1, AgendaReason.FLAGGED
 
 def _ranked_agenda(
     meeting: Meeting, scope: QuerySet[Case]
-) -> tuple[list[tuple[int, list[str], bool]], dict[int, list[AlarmNote]]]:
+) -> tuple[list[tuple[int, list[str], bool]], dict[int, list[AlarmNote]], dict[int, MeetingDecision]]:
     """(case id, reasons, decided here) of every agenda item, in agenda order: undecided first,
-    by their most pressing reason, then by opening; and the open alarms by case, with their
-    notes. Read as a few plain columns per case, so a long agenda costs one light query; the
-    page shown loads its cases afterwards."""
+    by their most pressing reason, then by opening; the open alarms by case, with their
+    notes; and this meeting's decisions by case. Read as a few plain columns per case, so a
+    long agenda costs one light query; the page shown loads its cases afterwards."""
     team = meeting.team
     previous = Meeting.objects.filter(team=team, week_start__lt=meeting.week_start).order_by("-week_start").first()
     since = previous.started_at if previous else None
@@ -155,7 +175,12 @@ def _ranked_agenda(
         name = f"{first} {last}".strip() or username
         alarms.setdefault(case_id, []).append(AlarmNote(volunteer=name, raised_at=raised_at, note=note))
     alarmed = set(alarms)
-    decided = set(MeetingDecision.objects.filter(meeting=meeting).values_list("case_id", flat=True))
+    # This meeting's decisions (a few dozen at most), read once for the ranking and the page.
+    decisions = {
+        decision.case_id: decision
+        for decision in MeetingDecision.objects.filter(meeting=meeting).select_related("responsible", "volunteer")
+    }
+    decided = set(decisions)
 
     new_q = Q(status__in=[CaseStatus.NEW, CaseStatus.IN_TRIAGE])
     if since is not None:
@@ -188,11 +213,11 @@ def _ranked_agenda(
         ranked.append((pk, reasons, decided_here))
     # stable: within a rank, the order of opening stays
     ranked.sort(key=lambda row: (row[2], min((AGENDA_ORDER[r] for r in row[1]), default=9)))
-    return ranked, alarms
+    return ranked, alarms, decisions
 
 
 def _agenda(meeting: Meeting, scope: QuerySet[Case], *, page: int | None = None) -> AgendaPage:
-    ranked, alarms = _ranked_agenda(meeting, scope)
+    ranked, alarms, decisions = _ranked_agenda(meeting, scope)
     pages = max(1, -(-len(ranked) // AGENDA_PAGE_SIZE))
     shown = ranked
     if page is not None:
@@ -200,12 +225,6 @@ def _agenda(meeting: Meeting, scope: QuerySet[Case], *, page: int | None = None)
         shown = ranked[(page - 1) * AGENDA_PAGE_SIZE : page * AGENDA_PAGE_SIZE]
     ids = [pk for pk, _reasons, _decided in shown]
     cases = scope.filter(pk__in=ids).in_bulk() if ids else {}
-    decisions = {
-        decision.case_id: decision
-        for decision in MeetingDecision.objects.filter(meeting=meeting, case_id__in=ids).select_related(
-            "responsible", "volunteer"
-        )
-    }
     answers = volunteer_answers(ids)
     items = []
     for pk, reasons, _decided in shown:

@@ -4,6 +4,7 @@ status transition, activity, ending memberships and the conflict error."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -28,19 +29,27 @@ def require_professional(actor: User) -> None:
         raise PermissionDenied(_("Only a professional may do this."))
 
 
+def lock(case: Case) -> None:
+    """Take the case's row lock, in a statement of its own: a read after it sees what the
+    previous holder committed (a read in the locking statement itself would not, on
+    PostgreSQL: its subqueries keep the snapshot from before the wait)."""
+    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
+
+
 def locked(case: Case) -> Case:
     """Re-read the case under a row lock, so concurrent services serialise on it."""
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def move(case: Case, target: CaseStatus) -> None:
-    """Move ``case`` to ``target`` if the transition table allows it (constants.TRANSITIONS)."""
+def move(case: Case, target: CaseStatus, *, responsible: CaseMembership | None = None) -> None:
+    """Move ``case`` to ``target`` if the transition table allows it (constants.TRANSITIONS).
+    ``responsible``: the responsible membership the caller has just made (else it is read)."""
     if not can_transition(case.status, target):
         raise ValidationError(
             _("A case with status “%(current)s” cannot move to status “%(target)s”.")
             % {"current": case.get_status_display(), "target": CaseStatus(target).label}
         )
-    if target in NEEDS_RESPONSIBLE and not responsible_membership(case):
+    if target in NEEDS_RESPONSIBLE and not (responsible or responsible_membership(case)):
         raise ValidationError(_("A running case needs a responsible professional."))
     case.status = target
 
@@ -53,12 +62,18 @@ def responsible_membership(case: Case) -> CaseMembership | None:
     )
 
 
-def end_memberships(memberships: QuerySet[CaseMembership], when: datetime.datetime | None = None) -> int:
-    """End every open membership in ``memberships`` one by one (so each end is audited);
-    returns how many ended. Callers re-derive the grants afterwards."""
+def end_memberships(
+    memberships: QuerySet[CaseMembership] | Iterable[CaseMembership], when: datetime.datetime | None = None
+) -> int:
+    """End every open membership in ``memberships`` (a query, or memberships just read) one by
+    one, so each end is audited; returns how many ended. Callers re-derive the grants afterwards."""
     when = when or timezone.now()
     ended = 0
-    for membership in memberships.filter(ended_at__isnull=True):
+    if isinstance(memberships, QuerySet):
+        memberships = memberships.filter(ended_at__isnull=True)
+    for membership in memberships:
+        if membership.ended_at is not None:
+            continue
         membership.ended_at = when
         membership.save(update_fields=["ended_at"])
         ended += 1

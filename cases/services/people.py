@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from ..models import (
 from ..permissions import CaseAction, current_consent, eligible_volunteers, sync_case_permissions
 from ..policies import professionals_for, proposals
 from ..screening import forget_volunteer_profile, volunteer_may_hold_access
-from ._common import end_memberships, join_now, require, require_professional, responsible_membership, touch
+from ._common import end_memberships, join_now, require, require_professional, touch
 
 
 @transaction.atomic
@@ -40,19 +41,40 @@ def case_set_responsible(*, actor: User, case: Case, professional: User) -> Case
         return membership
 
 
-def make_responsible(*, actor: User, case: Case, professional: User) -> CaseMembership:
+def make_responsible(
+    *,
+    actor: User,
+    case: Case,
+    professional: User,
+    eligible: bool | None = None,
+    members: dict[int, str] | None = None,
+) -> CaseMembership:
     """The memberships of :func:`case_set_responsible`, for a service that checked the actor
-    already, runs in its own transaction and re-derives the grants once at its end."""
-    if not professionals_for(case, responsible=True).filter(pk=professional.pk).exists():
+    already, runs in its own transaction and re-derives the grants once at its end.
+    ``eligible`` (``professionals_for``) and ``members`` (the open memberships, user id → role):
+    what that service read with the case's lock; not given, they are read here."""
+    if eligible is None:
+        eligible = professionals_for(case, responsible=True).filter(pk=professional.pk).exists()
+    if not eligible:
         raise ValidationError(_("The responsible professional must be an active professional of the case's team."))
     now = timezone.now()
-    current = responsible_membership(case)
+    nothing_to_end = members is not None and professional.pk not in members
+    nothing_to_end = nothing_to_end and MembershipRole.RESPONSIBLE not in members.values()
+    if nothing_to_end:
+        return join_now(case=case, user=professional, role=MembershipRole.RESPONSIBLE, actor=actor, when=now)
+    # The current responsible one and the new one's own open memberships, in one read.
+    open_ones = list(
+        CaseMembership.objects.filter(case=case, ended_at__isnull=True)
+        .filter(Q(role=MembershipRole.RESPONSIBLE) | Q(user=professional))
+        .select_related("user")
+    )
+    current = next((membership for membership in open_ones if membership.role == MembershipRole.RESPONSIBLE), None)
     if current is not None and current.user_id == professional.pk:
         return current
     if current is not None:
-        end_memberships(CaseMembership.objects.filter(pk=current.pk), now)
+        end_memberships([current], now)
         join_now(case=case, user=current.user, role=MembershipRole.PROFESSIONAL, actor=actor, when=now)
-    end_memberships(CaseMembership.objects.filter(case=case, user=professional), now)
+    end_memberships([membership for membership in open_ones if membership.user_id == professional.pk], now)
     return join_now(case=case, user=professional, role=MembershipRole.RESPONSIBLE, actor=actor, when=now)
 
 

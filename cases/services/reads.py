@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
-
 from accounts.models import User
-from base.audit import log_access
+from base.audit import log_access, logs_reads
 
 from ..models import Case, Resident
 from ..selectors import (
@@ -38,7 +36,7 @@ def case_file_read(*, actor: User, case_id: int) -> CaseFile:
     return found
 
 
-@transaction.atomic
+@logs_reads
 def case_slice_read(*, actor: User, case_id: int) -> CaseSlice:
     """One volunteer slice for a page, its read logged ('volunteer_slice')."""
     found = volunteer_case(user=actor, case_id=case_id)
@@ -46,7 +44,7 @@ def case_slice_read(*, actor: User, case_id: int) -> CaseSlice:
     return found
 
 
-@transaction.atomic
+@logs_reads
 def volunteer_proposals_read(*, actor: User) -> list[Proposal]:
     """The volunteer's open proposals for a page (R7), each read logged ('volunteer_proposal'):
     they saw who the resident is (name and street), to say whether they know them."""
@@ -56,7 +54,7 @@ def volunteer_proposals_read(*, actor: User) -> list[Proposal]:
     return found
 
 
-@transaction.atomic
+@logs_reads
 def volunteer_proposal_read(*, actor: User, membership_id: int) -> Proposal:
     """One open proposal of the volunteer, or 404; its read logged ('volunteer_proposal')."""
     found = volunteer_proposal(user=actor, membership_id=membership_id)
@@ -64,7 +62,7 @@ def volunteer_proposal_read(*, actor: User, membership_id: int) -> Proposal:
     return found
 
 
-@transaction.atomic
+@logs_reads
 def resident_existence_read(
     *,
     actor: User,

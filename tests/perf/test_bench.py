@@ -120,6 +120,20 @@ def test_load_report_checks_errors_and_p95(tmp_path):
         call_command("load_report", str(stats), *args, stdout=io.StringIO())
 
 
+def test_load_report_leaves_out_names_without_requests(tmp_path):
+    """The logins done before a sweep leave their names with no requests ("N/A" percentiles)."""
+    stats = tmp_path / "load_stats.csv"
+    _locust_csv(stats, failures=0, p95=120)
+    with stats.open("a", newline="") as handle:
+        csv.writer(handle).writerow(["POST", "login", 0, 0, 0.0, "N/A", "N/A", 0])
+    out = tmp_path / "load.json"
+    args = ["--users", "50", "--duration", "3m", "--size", "XL", "--json", str(out)]
+
+    call_command("load_report", str(stats), *args, stdout=io.StringIO())
+
+    assert [row["name"] for row in json.loads(out.read_text())["table"]] == ["GET my cases", "Aggregated"]
+
+
 def test_the_floor_is_for_logged_in_staff_only(bench_settings, client):
     """The floor pays what every page pays (session, user, second step, roles) and no more."""
     from django.urls import reverse

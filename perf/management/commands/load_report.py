@@ -65,6 +65,7 @@ class Command(BaseCommand):
                 "max_ms": round(float(row["Max Response Time"] or 0)),
             }
             for row in rows
+            if int(row["Request Count"])  # a name with no requests (the logins before a sweep): "N/A"
         ]
         self.stdout.write(f"Load test: {users} users for {duration} on {size} data")
         self.stdout.write(f"{'request':<30} {'count':>7} {'errors':>6} {'req/s':>6} {'p50':>6} {'p95':>6} {'max':>6}")

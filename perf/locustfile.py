@@ -8,8 +8,11 @@ Run by scripts/loadtest against gunicorn on loopback; not imported by the app. F
 Two ways to run it: a steady load (``--users``, the classic run), or a **sweep** when
 ``LOAD_STEPS`` is set ("10,20,40,…" users, each held for ``LOAD_STEP_SECONDS``): the users rise
 step by step, and ``load_report --history`` finds the highest throughput at which p95 stays
-under the target. ``FloorVisitor`` (the floor page, benchmark settings only) runs the same sweep
-with the same think time (``LOAD_WAIT``, "min,max" seconds).
+under the target. In a sweep the accounts log in before the first step (the same login form and
+second step; ``LOAD_LOGIN_FIRST=0`` leaves it to each user as it joins), so the steps measure
+the pages and not the password hashing of the users joining them. ``FloorVisitor`` (the floor
+page, benchmark settings only) runs the same sweep with the same think time (``LOAD_WAIT``,
+"min,max" seconds).
 """
 
 from __future__ import annotations
@@ -71,8 +74,10 @@ def csrf(html: str) -> str:
 _sessions: dict[str, list[tuple[str, list]]] = {}
 
 
-@events.test_start.add_listener
+@events.init.add_listener
 def _log_in_first(environment, **_kwargs) -> None:
+    """At start-up, before the sweep's clock starts (locust fires ``test_start`` again and again
+    while a listener of it blocks the first step)."""
     if not sweep_steps() or os.environ.get("LOAD_LOGIN_FIRST", "1") != "1" or environment.host is None:
         return
     classes = [cls for cls in environment.user_classes if issubclass(cls, Staff)]
@@ -97,7 +102,6 @@ def _log_in_first(environment, **_kwargs) -> None:
     Pool(4).map(one, accounts)
     for sessions in _sessions.values():
         sessions.sort(key=lambda session: session[0], reverse=True)  # pop() gives the first account
-    environment.stats.reset_all()  # the logins are not part of the sweep
 
 
 class Staff(FastHttpUser):

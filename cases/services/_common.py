@@ -65,15 +65,13 @@ def responsible_membership(case: Case) -> CaseMembership | None:
 def end_memberships(
     memberships: QuerySet[CaseMembership] | Iterable[CaseMembership], when: datetime.datetime | None = None
 ) -> int:
-    """End every open membership in ``memberships`` (a query, or memberships just read) one by
-    one, so each end is audited; returns how many ended. Callers re-derive the grants afterwards."""
+    """End every open membership in ``memberships`` (a query, or open memberships just read) one
+    by one, so each end is audited; returns how many ended. Callers re-derive the grants afterwards."""
     when = when or timezone.now()
     ended = 0
     if isinstance(memberships, QuerySet):
         memberships = memberships.filter(ended_at__isnull=True)
     for membership in memberships:
-        if membership.ended_at is not None:
-            continue
         membership.ended_at = when
         membership.save(update_fields=["ended_at"])
         ended += 1

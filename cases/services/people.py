@@ -58,9 +58,8 @@ def make_responsible(
     if not eligible:
         raise ValidationError(_("The responsible professional must be an active professional of the case's team."))
     now = timezone.now()
-    nothing_to_end = members is not None and professional.pk not in members
-    nothing_to_end = nothing_to_end and MembershipRole.RESPONSIBLE not in members.values()
-    if nothing_to_end:
+    if members is not None and professional.pk not in members and MembershipRole.RESPONSIBLE not in members.values():
+        # Nothing to end: nobody is responsible yet and the new one is not on the case.
         return join_now(case=case, user=professional, role=MembershipRole.RESPONSIBLE, actor=actor, when=now)
     # The current responsible one and the new one's own open memberships, in one read.
     open_ones = list(

@@ -129,17 +129,16 @@ def seal_pending(*, wait: bool = True, limit: int | None = None) -> int:
         if limit is None:  # the job: any number, in chunks from a server-side cursor
             rows = rows.iterator(chunk_size=CHUNK)
         # else a page's few entries: one plain query (a cursor costs DECLARE, FETCH and CLOSE)
-        seals = []
+        seals: list[Seal] = []
         seq_before = head.seq
+        now = timezone.now()
         for values in rows:
             digest = content_hash(values)
             head.seq += 1
             head.chain_hash = link(head.chain_hash, head.seq, values["id"], digest)
-            seals.append(
-                AuditSeal(seq=head.seq, entry_id=values["id"], content_hash=digest, chain_hash=head.chain_hash)
-            )
+            seals.append((head.seq, values["id"], digest, head.chain_hash, now))
             if len(seals) >= CHUNK:
-                AuditSeal.objects.bulk_create(seals)
+                _insert(seals)
                 sealed += len(seals)
                 seals = []
         sealed += len(seals)
@@ -149,37 +148,41 @@ def seal_pending(*, wait: bool = True, limit: int | None = None) -> int:
         floor = _settled_floor(head.entry_floor) if settle else head.entry_floor
         if sealed or floor != head.entry_floor:
             head.entry_floor = floor
-            _append(seals, head)
+            _insert(seals, head=head)
     return sealed
 
 
-def _append(seals: list[AuditSeal], head: AuditChainHead) -> None:
-    """Write the last seals and move the chain's end: one statement on PostgreSQL (the insert
-    in a ``WITH`` of the head's update), two elsewhere."""
+# A seal as it is written: (seq, entry_id, content_hash, chain_hash, sealed_at). Plain tuples,
+# not model instances: the job seals millions after a bulk load (``seed_scale``).
+Seal = tuple[int, int, str, str, datetime.datetime]
+
+
+def _insert(seals: list[Seal], *, head: AuditChainHead | None = None) -> None:
+    """Write seals and, with ``head``, move the chain's end: one statement on PostgreSQL (the
+    insert in a ``WITH`` of the head's update), two elsewhere."""
     if connection.vendor != "postgresql":
-        AuditSeal.objects.bulk_create(seals)
-        head.save(update_fields=["seq", "chain_hash", "entry_floor"])
+        AuditSeal.objects.bulk_create(
+            AuditSeal(seq=seq, entry_id=entry_id, content_hash=digest, chain_hash=chained, sealed_at=at)
+            for seq, entry_id, digest, chained, at in seals
+        )
+        if head is not None:
+            head.save(update_fields=["seq", "chain_hash", "entry_floor"])
         return
+    columns = [list(column) for column in zip(*seals, strict=True)] if seals else [[], [], [], [], []]
+    insert = f"""
+        INSERT INTO {AuditSeal._meta.db_table} (seq, entry_id, content_hash, chain_hash, sealed_at)
+        SELECT * FROM UNNEST(%s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[], %s::timestamptz[])
+    """  # noqa: S608 - the table name from the model, values as parameters
     with connection.cursor() as cursor:
+        if head is None:
+            cursor.execute(insert, columns)
+            return
         cursor.execute(
             f"""
-            WITH sealed AS (
-                INSERT INTO {AuditSeal._meta.db_table} (seq, entry_id, content_hash, chain_hash, sealed_at)
-                SELECT * FROM UNNEST(%s::bigint[], %s::bigint[], %s::varchar[], %s::varchar[], %s::timestamptz[])
-            )
+            WITH sealed AS ({insert})
             UPDATE {AuditChainHead._meta.db_table} SET seq = %s, chain_hash = %s, entry_floor = %s WHERE id = %s
             """,  # noqa: S608 - table names from the models, values as parameters
-            [
-                [seal.seq for seal in seals],
-                [seal.entry_id for seal in seals],
-                [seal.content_hash for seal in seals],
-                [seal.chain_hash for seal in seals],
-                [seal.sealed_at for seal in seals],
-                head.seq,
-                head.chain_hash,
-                head.entry_floor,
-                head.pk,
-            ],
+            [*columns, head.seq, head.chain_hash, head.entry_floor, head.pk],
         )
 
 

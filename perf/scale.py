@@ -38,6 +38,8 @@ from django.utils import timezone
 from accounts.models import Discipline, Municipality, Team, User, Village
 from accounts.roles import Role
 from accounts.services import professional_set_team, role_grant, system_actor, team_create
+from base.chain import content_hash, link, seal_pending
+from base.models import AuditChainHead, AuditSeal
 from cases.constants import (
     AgreementKind,
     CaseStatus,
@@ -1163,43 +1165,60 @@ class ScaleSeeder:
     # -- audit trail of the records made --
 
     def _audit_creates(self, model, rows: Iterable[tuple[int, int, datetime.datetime, int | None]]) -> None:
-        """One 'create' entry per record, as auditlog would have written it, with its actor."""
-        from auditlog.models import LogEntry
-
+        """One 'create' entry per record, as auditlog would have written it, with its actor, and
+        sealed into the audit chain, as production seals every entry at its commit."""
         content_type = ContentType.objects.get_for_model(model)
         name = model.__name__ if model is not Case else "Case"
         label = {"JournalEntry": "Journal entry", "Case": "Case"}.get(name, name)
 
         def entries():
             for pk, actor_id, moment, case_id in rows:
-                yield (
-                    content_type.pk,
-                    str(pk),
-                    pk,
-                    f"{label} #{pk}",
-                    LogEntry.Action.CREATE,
-                    "",
-                    _json({"id": ["None", str(pk)]}),
-                    actor_id,
-                    moment,
-                    _json({"case_id": case_id}) if case_id else None,
-                    str(uuid.UUID(int=self.random.getrandbits(128))),
-                )
+                yield {
+                    "id": self.writer.next_id(LogEntry),
+                    "content_type_id": content_type.pk,
+                    "object_pk": str(pk),
+                    "object_id": pk,
+                    "object_repr": f"{label} #{pk}",
+                    "serialized_data": None,
+                    "action": LogEntry.Action.CREATE,
+                    "changes_text": "",
+                    "changes": {"id": ["None", str(pk)]},
+                    "actor_id": actor_id,
+                    "actor_email": None,
+                    "cid": str(uuid.UUID(int=self.random.getrandbits(128))),
+                    "remote_addr": None,
+                    "remote_port": None,
+                    "timestamp": moment,
+                    "additional_data": {"case_id": case_id} if case_id else None,
+                }
 
-        self.writer.write(
-            LogEntry,
-            [
-                "content_type",
-                "object_pk",
-                "object_id",
-                "object_repr",
-                "action",
-                "changes_text",
-                "changes",
-                "actor",
-                "timestamp",
-                "additional_data",
-                "cid",
-            ],
-            entries(),
-        )
+        self._write_sealed(entries())
+
+    def _write_sealed(self, entries: Iterable[dict]) -> None:
+        """Write audit entries with their seals, chunk by chunk: each entry's content hash and
+        link computed from the values written, by ``base.chain``'s own functions, so
+        ``verify_audit_chain`` finds the chain whole. (Sealing millions afterwards, reading them
+        back, would take the job many minutes; a page would otherwise seal the backlog.)"""
+        seal_pending()  # what the services wrote before (the organisation): the chain is in id order
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        fields = ["id", "content_type", "object_pk", "object_id", "object_repr", "action", "changes_text"]
+        fields += ["changes", "actor", "cid", "timestamp", "additional_data"]
+        keys = [LogEntry._meta.get_field(name).attname for name in fields]
+        sealed_at = timezone.now()
+        for chunk in _chunks(entries, 50_000):
+            seals = []
+            for values in chunk:
+                digest = content_hash(values)
+                head.seq += 1
+                head.chain_hash = link(head.chain_hash, head.seq, values["id"], digest)
+                seals.append((head.seq, values["id"], digest, head.chain_hash, sealed_at))
+            rows = (tuple(_column(key, values[key]) for key in keys) for values in chunk)
+            self.writer.write(LogEntry, fields, rows)
+            self.writer.write(AuditSeal, ["seq", "entry_id", "content_hash", "chain_hash", "sealed_at"], iter(seals))
+            head.entry_floor = seals[-1][1]
+        head.save(update_fields=["seq", "chain_hash", "entry_floor"])
+
+
+def _column(key: str, value):
+    """An audit entry's value as the writer takes it: its JSON fields as JSON text."""
+    return _json(value) if key in ("changes", "additional_data") and value is not None else value

@@ -81,6 +81,22 @@ def test_scale_accounts_log_in_and_see_their_slice(scale_xs, client):
     assert client.get(reverse("cases:list")).status_code == 200
 
 
+def test_the_audit_chain_is_sealed_whole_as_in_production(scale_xs):
+    """Every entry the scale data wrote is in the chain (as production seals each at its
+    commit): no page of a benchmark or load test seals a backlog, and the chain verifies."""
+    from auditlog.models import LogEntry
+
+    from base.chain import seal_pending, verify
+    from base.models import AuditSeal
+
+    assert LogEntry.objects.count() > 1_000
+    assert AuditSeal.objects.count() == LogEntry.objects.count()
+    assert seal_pending() == 0
+    result = verify()
+    assert result.ok, result.problem
+    assert result.checked == LogEntry.objects.count() and result.unsealed == 0
+
+
 def test_a_second_run_refuses(scale_xs, settings):
     with pytest.raises(CommandError, match=MUNICIPALITY):
         call_command("seed_scale", "--size", "XS")

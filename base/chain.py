@@ -133,10 +133,7 @@ def seal_pending(*, wait: bool = True, limit: int | None = None) -> int:
         seq_before = head.seq
         now = timezone.now()
         for values in rows:
-            digest = content_hash(values)
-            head.seq += 1
-            head.chain_hash = link(head.chain_hash, head.seq, values["id"], digest)
-            seals.append((head.seq, values["id"], digest, head.chain_hash, now))
+            seals.append(advance(head, values, now))
             if len(seals) >= CHUNK:
                 _insert(seals)
                 sealed += len(seals)
@@ -155,6 +152,14 @@ def seal_pending(*, wait: bool = True, limit: int | None = None) -> int:
 # A seal as it is written: (seq, entry_id, content_hash, chain_hash, sealed_at). Plain tuples,
 # not model instances: the job seals millions after a bulk load (``seed_scale``).
 Seal = tuple[int, int, str, str, datetime.datetime]
+
+
+def advance(head: AuditChainHead, values: dict, at: datetime.datetime) -> Seal:
+    """Move the chain's end past one entry (its values as ``CONTENT_FIELDS``); returns its seal."""
+    digest = content_hash(values)
+    head.seq += 1
+    head.chain_hash = link(head.chain_hash, head.seq, values["id"], digest)
+    return (head.seq, values["id"], digest, head.chain_hash, at)
 
 
 def _insert(seals: list[Seal], *, head: AuditChainHead | None = None) -> None:

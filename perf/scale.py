@@ -38,7 +38,7 @@ from django.utils import timezone
 from accounts.models import Discipline, Municipality, Team, User, Village
 from accounts.roles import Role
 from accounts.services import professional_set_team, role_grant, system_actor, team_create
-from base.chain import content_hash, link, seal_pending
+from base.chain import advance, seal_pending
 from base.models import AuditChainHead, AuditSeal
 from cases.constants import (
     AgreementKind,
@@ -1196,7 +1196,7 @@ class ScaleSeeder:
 
     def _write_sealed(self, entries: Iterable[dict]) -> None:
         """Write audit entries with their seals, chunk by chunk: each entry's content hash and
-        link computed from the values written, by ``base.chain``'s own functions, so
+        link computed from the values written, by ``base.chain.advance`` as the job does, so
         ``verify_audit_chain`` finds the chain whole. (Sealing millions afterwards, reading them
         back, would take the job many minutes; a page would otherwise seal the backlog.)"""
         seal_pending()  # what the services wrote before (the organisation): the chain is in id order
@@ -1206,12 +1206,7 @@ class ScaleSeeder:
         keys = [LogEntry._meta.get_field(name).attname for name in fields]
         sealed_at = timezone.now()
         for chunk in _chunks(entries, 50_000):
-            seals = []
-            for values in chunk:
-                digest = content_hash(values)
-                head.seq += 1
-                head.chain_hash = link(head.chain_hash, head.seq, values["id"], digest)
-                seals.append((head.seq, values["id"], digest, head.chain_hash, sealed_at))
+            seals = [advance(head, values, sealed_at) for values in chunk]
             rows = (tuple(_column(key, values[key]) for key in keys) for values in chunk)
             self.writer.write(LogEntry, fields, rows)
             self.writer.write(AuditSeal, ["seq", "entry_id", "content_hash", "chain_hash", "sealed_at"], iter(seals))

@@ -43,19 +43,21 @@ def residents_for(user: User) -> QuerySet[Resident]:
     return Resident.objects.filter(Q(village__team_id__in=team_ids) | Q(Exists(readable_case)))
 
 
+POSTCODE_DIGITS = 4  # a postcode is searched from its four digits on ("6662", "6662 C", "6662CD")
+
+
 def matching_residents(residents: QuerySet[Resident], query: str) -> QuerySet[Resident]:
-    """Residents matching every word of ``query`` in their name, address or postcode."""
+    """Residents matching every word of ``query`` in their name, street, house number or
+    postcode (from its four digits on: a shorter number is a house number)."""
     query = re.sub(r"\b(\d{4})\s+([A-Za-z]{2})\b", r"\1\2", query)  # "6662 CD" is one postcode
     words = _search_terms(query)
     if not words:
         return residents.none()
     for word in words:
+        exact = Q(house_number__iexact=word)
         postcode = _normalised_postcode(word)
-        exact = (
-            Q(house_number__iexact=word)
-            | Q(postcode__istartswith=word)
-            | Q(postcode__istartswith=f"{postcode[:4]} {postcode[4:]}".strip())
-        )
+        if len(postcode) >= POSTCODE_DIGITS:  # fewer digits are a region: "66" is a quarter of the residents
+            exact |= Q(postcode__istartswith=word) | Q(postcode__istartswith=f"{postcode[:4]} {postcode[4:]}".strip())
         if len(word) < 3:  # "12", "a": a house number or postcode, not a fragment of every name
             residents = residents.filter(exact)
         else:

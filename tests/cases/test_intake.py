@@ -157,6 +157,25 @@ def test_resident_search_keeps_surname_prefixes_and_house_numbers(client, profes
     assert found("straat 1") == set()
 
 
+def test_resident_search_takes_a_postcode_from_its_four_digits(client, professional):
+    """A postcode is searched from its four digits on ("6662", "6662 C", "6662 CD"): fewer
+    digits name a region of tens of thousands of residents, not anyone the professional is
+    looking for; "66" is a house number."""
+    ResidentFactory(village=professional.village, last_name="Zonneveld", postcode="6662 CD", house_number="3")
+    ResidentFactory(village=professional.village, last_name="Achtenveld", postcode="7001 AB", house_number="66")
+    _login(client, professional)
+
+    def found(query):
+        body = client.get(reverse("cases:resident_search"), {"q": query}).content.decode()
+        return {name for name in ("Zonneveld", "Achtenveld") if name in body}
+
+    assert found("66") == {"Achtenveld"}
+    assert found("666") == set()
+    assert found("6662") == {"Zonneveld"}
+    assert found("6662 CD") == {"Zonneveld"}
+    assert found("6662cd 3") == {"Zonneveld"}
+
+
 def test_resident_search_does_not_reach_other_teams_residents(client, professional):
     ResidentFactory(last_name="Elders")
     _login(client, professional)

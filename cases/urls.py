@@ -10,6 +10,7 @@ urlpatterns = [
     path("aanmelden/inwoners/", views.resident_search, name="resident_search"),
     path("aanmelden/bekend/", views.existence_lookup, name="existence_lookup"),
     path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/geschiedenis/", views.case_history, name="history"),
     path("<int:pk>/bewerken/", views.case_edit, name="edit"),
     path("<int:pk>/inwoner/", views.resident_edit, name="resident_edit"),
     path("<int:pk>/journaal/", views.journal_add, name="journal_add"),

@@ -190,6 +190,19 @@ def case_detail(request, pk: int):
     return render(request, "cases/case_detail.html", context)
 
 
+@professional_required
+@require_safe
+@vary_on_headers("HX-Request")
+def case_history(request, pk: int):
+    """The case file's history, folded away on the page and loaded when opened (htmx; without
+    JavaScript a page of its own, as :func:`_action_form`); its read is logged."""
+    case, history = services.case_history_read(actor=request.user, case_id=parse_id(pk) or 0)
+    context = {"history": history}
+    return _action_form(
+        request, case, fragment="cases/_history.html", title=_("History"), anchor="history-h", context=context
+    )
+
+
 def _action_form(request, case, *, fragment: str, title: str, anchor: str, context: dict):
     """An action form of the case file, loaded when its button opens it: the ``fragment`` alone
     for htmx, and without JavaScript a page of its own (``title``, a way back to the file at

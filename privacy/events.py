@@ -26,6 +26,7 @@ from cases.models import Case, Resident
 
 READS = {
     "case_file": gettext_lazy("opened the case file"),
+    "case_history": gettext_lazy("opened the history of the case file"),
     "volunteer_slice": gettext_lazy("saw the volunteer view of the case"),
     "volunteer_proposal": gettext_lazy("saw who the resident is, to say whether they know them"),
     "gdpr_export": gettext_lazy("made an overview of the personal data (right of access)"),
@@ -35,6 +36,7 @@ READS = {
 # The same, as the resident reads it in their right-of-access document.
 READS_TO_RESIDENT = {
     "case_file": gettext_lazy("opened your case file"),
+    "case_history": gettext_lazy("opened the history of your case file (who changed or read what)"),
     "volunteer_slice": gettext_lazy("saw the volunteer view of your request"),
     "gdpr_export": gettext_lazy("made an overview of your personal data, like this one"),
     "existence_lookup": gettext_lazy("looked up whether a team knows you (saw only the team and whom to call)"),

@@ -101,6 +101,9 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     ("cases:existence_lookup",        "POST", (302, 405, 405, 404, 404, 404, 404)),  # read-only: GET only
     ("cases:detail",                  "GET",  (302, 200, 404, 404, 404, 404, 404)),
     ("cases:detail",                  "POST", (302, 405, 405, 404, 404, 404, 404)),  # read-only: GET only
+    # The history, folded away on the file, loads when opened: who may read the file reads it.
+    ("cases:history",                 "GET",  (302, 200, 404, 404, 404, 404, 404)),
+    ("cases:history",                 "POST", (302, 405, 405, 404, 404, 404, 404)),  # read-only: GET only
     ("cases:edit",                    "GET",  (302, 200, 404, 404, 404, 404, 404)),
     ("cases:edit",                    "POST", (302, 200, 404, 404, 404, 404, 404)),
     ("cases:resident_edit",           "GET",  (302, 200, 404, 404, 404, 404, 404)),
@@ -251,6 +254,7 @@ ARGS: dict[str, Callable[[dict], list]] = {
     "cases:consent_withdraw": lambda w: [w["case"].pk],
     "cases:people": lambda w: [w["case"].pk, "responsible"],
     "cases:people_forms": lambda w: [w["case"].pk],
+    "cases:history": lambda w: [w["case"].pk],
     "cases:membership_end": lambda w: [w["case"].pk, w["membership"].pk],
     "cases:status": lambda w: [w["case"].pk, "flag"],
     "cases:transfer": lambda w: [w["case"].pk],

@@ -79,7 +79,6 @@ class CaseFile:
     memberships: list[CaseMembership]
     consents: list[VolunteerConsent]
     journal: list[JournalEntry]
-    history: list[LogEntry]
     can_change: bool
     can_close: bool
     can_reopen: bool
@@ -141,8 +140,9 @@ def case_file(*, user: User, case_id: int) -> CaseFile:
     A fixed number of queries, however thick the file: the case row, which also brings the
     reader's permission answers (``permissions.action_answers``: ``can``'s rule), its life domains
     and topics, and its two short lists from volunteer staff (alarms, declines) as JSON; then
-    one query per list the page shows (visits, agreements, people, history, records of apps
-    above ``cases`` such as referrals, consents, journal)."""
+    one query per list the page shows (visits, agreements, people, records of apps above
+    ``cases`` such as referrals, consents, journal). The history, folded away on the page, is
+    read when it is opened (:func:`case_history`, ``services.case_history_read``)."""
     case = (
         cases_for(user, CaseAction.VIEW_FILE, case_id=case_id)
         .select_related("resident__village", "team")
@@ -187,14 +187,12 @@ def case_file(*, user: User, case_id: int) -> CaseFile:
     if case is None:
         raise Http404
     memberships = list(case.memberships.select_related("user").order_by("ended_at", "role", "started_at"))
-    history = case_history(case)
     return CaseFile(
         sections=file_sections([case.pk]).get(case.pk, {}),
         case=case,
         memberships=memberships,
         consents=list(case.consents.select_related("asked_by", "withdrawn_by")),
         journal=list(case.journal_entries.select_related("author")),
-        history=history,
         can_change=bool(getattr(case, CaseAction.CHANGE_FILE.name, False)),
         can_close=bool(getattr(case, CaseAction.CLOSE.name, False)),
         can_reopen=bool(getattr(case, CaseAction.REOPEN.name, False)),
@@ -251,9 +249,12 @@ def _labels(rows: list[dict] | None, choices) -> list[str]:
     return [str(labels.get(row["code"], row["code"])) for row in sorted(rows or [], key=lambda row: row["id"])]
 
 
-def case_history(case: Case, limit: int = 100) -> list[LogEntry]:
-    """Who changed what on the case file, and who read it: entries on the case itself and on
-    the records that belong to it (their entries carry ``case_id``)."""
+HISTORY_LIMIT = 100  # the newest entries the history shows
+
+
+def case_history(case: Case, limit: int = HISTORY_LIMIT) -> list[LogEntry]:
+    """Who changed what on the case file, and who read it, newest first: entries on the case
+    itself and on the records that belong to it (their entries carry ``case_id``)."""
     case_type = ContentType.objects.get_for_model(Case)
     entries = list(
         LogEntry.objects.filter(Q(content_type=case_type, object_id=case.pk) | Q(additional_data__case_id=case.pk))

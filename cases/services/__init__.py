@@ -53,6 +53,7 @@ from .people import (
 )
 from .reads import (
     case_file_read,
+    case_history_read,
     case_slice_read,
     resident_existence_read,
     volunteer_proposal_read,
@@ -85,6 +86,7 @@ __all__ = [
     "case_close",
     "case_file_read",
     "case_flag_for_meeting",
+    "case_history_read",
     "case_hold",
     "case_open",
     "case_reopen",

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import datetime
 
+from auditlog.models import LogEntry
+from django.http import Http404
+
 from accounts.models import User
 from base.audit import log_access, logs_reads
 
 from ..models import Case, Resident
+from ..permissions import CaseAction, cases_for
 from ..selectors import (
     CaseFile,
     KnownElsewhere,
     case_file,
+    case_history,
     known_elsewhere,
     volunteer_case,
     volunteer_proposal,
@@ -34,6 +39,18 @@ def case_file_read(*, actor: User, case_id: int) -> CaseFile:
     found = case_file(user=actor, case_id=case_id)
     log_access(actor=actor, instance=found.case, view="case_file")
     return found
+
+
+@logs_reads
+def case_history_read(*, actor: User, case_id: int) -> tuple[Case, list[LogEntry]]:
+    """The history of a case file (who changed what, who read it), or 404 where the file is
+    not the actor's to read (``CaseAction.VIEW_FILE``); its read logged ('case_history'). The
+    case page folds it away and loads it when opened."""
+    case = cases_for(actor, CaseAction.VIEW_FILE, case_id=case_id).first()
+    if case is None:
+        raise Http404
+    log_access(actor=actor, instance=case, view="case_history")
+    return case, case_history(case)
 
 
 @logs_reads

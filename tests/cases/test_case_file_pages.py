@@ -1,5 +1,6 @@
 """The case file page and its actions, over HTTP (thin views calling the services)."""
 
+import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
@@ -35,12 +36,32 @@ def test_case_file_shows_every_section(client):
 def test_history_shows_related_changes_and_reads(client):
     case = CaseFactory(with_volunteer=True)
     _login(client, case.responsible)
-    client.get(reverse("cases:detail", args=[case.pk]))
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    history_url = reverse("cases:history", args=[case.pk])
+    assert f'hx-get="{history_url}"' in page  # folded away, loaded when opened
 
-    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    fragment = client.get(history_url, HTTP_HX_REQUEST="true").content.decode()
+    page_of_its_own = client.get(history_url).content.decode()  # without JavaScript
 
-    assert "case membership" in body.lower() or "casuslidmaatschap" in body.lower() or "betrokkenheid" in body.lower()
-    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_id=case.pk).count() == 2
+    for body in (fragment, page_of_its_own):
+        assert "betrokkenheid" in body.lower() or "case membership" in body.lower()
+        assert "ingezien" in body  # the reads too (the page view above)
+    assert "<html" not in fragment and "<html" in page_of_its_own
+    reads = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_id=case.pk)
+    assert sorted(entry.additional_data["view"] for entry in reads) == ["case_file", "case_history", "case_history"]
+
+
+@pytest.mark.parametrize("reader", ["other_team", "volunteer"])
+def test_history_is_404_where_the_file_is(client, reader):
+    case = CaseFactory(with_volunteer=True)
+    user = case.volunteer if reader == "volunteer" else make_professional(CaseFactory().team)
+    _login(client, user)
+    before = LogEntry.objects.count()
+
+    response = client.get(reverse("cases:history", args=[case.pk]), HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 404
+    assert LogEntry.objects.count() == before  # a refused read writes no entry
 
 
 def test_concurrent_edit_shows_conflict_and_keeps_typed_text(client):

@@ -1,6 +1,7 @@
 """What the professional's case file page costs in SQL: at most 12 statements per GET, open
 or closed, and a thick file (many journal entries, visits, agreements, people, consents,
-referrals, alarms, declines and history) exactly what a thin one costs.
+referrals, alarms, declines and history) exactly what a thin one costs. The history, folded
+away, is read when it is opened: a statement of its own request, however long it is.
 
 Of the twelve, every request pays up to three before the view (session, user, and the
 second-step device unless the session vouches for it) and one for the access-log entry of the
@@ -39,7 +40,6 @@ CASE_FILE_STATEMENTS = [
     "cases_homevisit",  # the visits with their visitors
     "cases_agreement",  # the agreements with their assignees
     "cases_casemembership",  # who works on the case
-    "auditlog_logentry",  # the history
     "socialmap_referral",  # the referrals with their offers
     "cases_volunteerconsent",  # the consent answers
     "cases_journalentry",  # the journal with its authors
@@ -270,3 +270,22 @@ def test_the_permission_answers_in_the_case_row_are_allowed_actions(state):
         CaseAction.REOPEN: file.can_reopen,
     }
     assert {action for action, allowed in answers.items() if allowed} == expected
+
+
+def test_the_history_loads_when_opened_in_fixed_statements(client, thin, thick, django_assert_max_num_queries):
+    """The history is not read on a page view; opened, it costs the same for a long history
+    as for a short one: the case, the entries with their actors, and the access entry."""
+
+    def statements(case: Case) -> list[str]:
+        url = reverse("cases:history", args=[case.pk])
+        _login(client, case.responsible)
+        client.get(url, HTTP_HX_REQUEST="true")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        return [query["sql"] for query in queries.captured_queries]
+
+    few, many = statements(thin), statements(thick)
+
+    assert len(many) == len(few) <= BUDGET, f"thin:\n{_listing(few)}\nthick:\n{_listing(many)}"
+    assert "auditlog_logentry" not in [_main_table(sql) for sql in _page_statements(client, thick)][:-1]

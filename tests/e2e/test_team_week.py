@@ -104,6 +104,10 @@ def test_the_case_file_in_the_meeting_room(browser_session):
     expect(textarea).to_be_visible()
     page.locator(".in-page-nav a[href='#history-h']").click()
     assert page.evaluate("location.hash") == "#history-h"
+    history = page.locator("section[aria-labelledby='history-h'] details.history")
+    history.locator("summary").click()  # the history loads when opened (htmx), with the reads
+    expect(history.locator("table tbody tr").first).to_be_visible()
+    expect(history.locator("table")).to_contain_text("ingezien")
     for viewport in (PHONE, LAPTOP):
         page.set_viewport_size(viewport)
         assert horizontal_overflow(page) <= 0, f"the case file scrolls sideways at {viewport['width']} px"

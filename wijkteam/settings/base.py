@@ -6,10 +6,12 @@
 
 import datetime
 import hashlib
+import logging
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_structlog",
+    "csp",
     "base",
     "accounts",
     "cases",
@@ -66,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "wijkteam.health.HealthCheckMiddleware",  # /_healthz/: before anything else (wijkteam/health.py)
+    "django_structlog.middlewares.RequestMiddleware",  # the request line of the log (base/logs.py)
     "django.middleware.security.SecurityMiddleware",
     "wijkteam.middleware.OwnNotFoundPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -84,6 +90,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "base.network.AuditlogMiddleware",
     "wijkteam.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wijkteam.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -245,12 +252,41 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "wijkteam@localhost")
 
 CSRF_FAILURE_VIEW = "wijkteam.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
+# The Content-Security-Policy (django-csp): no inline script or style, nothing from elsewhere.
+# Every script and style is a file of the app; htmx runs with inline styles and eval off.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The application log: JSON lines on standard error, one per request, with no personal data
+# (base/logs.py; docs/deploy.md, "Logs"). LOG_LEVEL=WARNING leaves out the request lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "formatters": {"json": {"()": "base.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # django-structlog's request_failed carries the same error with its request id and route.
+        "django.request": {"level": "CRITICAL"},
+        "django.server": {"level": "WARNING"},  # runserver's own access lines: the request line serves
+    },
 }
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # the client's address stays in the access log
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG  # one line per request: when it finished
+# X-Request-ID from the municipality's proxy, so one request is followed through both logs;
+# only where that proxy sets the header and drops a client's own.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env("LOG_TRUST_REQUEST_ID", "false").lower() == "true"

@@ -56,8 +56,9 @@ def template_only(_logger, _method: str, event_dict: dict[str, Any]) -> dict[str
     """Another library's line: its template when the values came separately, else nothing of
     its message (it was filled in before it reached us, with whatever it held)."""
     record = event_dict.get("_record")
+    arguments = event_dict.pop("positional_args", None)  # never rendered
     if record is not None and not event_dict.get("_from_structlog"):
-        event_dict["event"] = str(record.msg) if record.args else "message_withheld"
+        event_dict["event"] = str(record.msg) if arguments else "message_withheld"
     return event_dict
 
 
@@ -98,6 +99,7 @@ class JsonFormatter(structlog.stdlib.ProcessorFormatter):
             ],
         )
         kwargs.setdefault("foreign_pre_chain", [*SHARED_PROCESSORS, template_only])
+        kwargs.setdefault("pass_foreign_args", True)  # for template_only to see there were values
         super().__init__(*args, **kwargs)
 
 

@@ -289,4 +289,4 @@ DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False  # the client's address stays in the
 DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG  # one line per request: when it finished
 # X-Request-ID from the municipality's proxy, so one request is followed through both logs;
 # only where that proxy sets the header and drops a client's own.
-DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env("LOG_TRUST_REQUEST_ID", "false").lower() == "true"
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env_bool("LOG_TRUST_REQUEST_ID", False)

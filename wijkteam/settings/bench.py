@@ -9,6 +9,9 @@ os.environ["DEBUG"] = "false"
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
 os.environ.setdefault("CONN_MAX_AGE", "600")
+# The benchmark prints its table, not a log line per request; the load test's app server logs
+# at INFO as production does (scripts/loadtest, into test-output/load/server.log).
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from .base import *  # noqa: F403
 

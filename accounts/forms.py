@@ -3,6 +3,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
+from . import oidc
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(
@@ -22,3 +24,21 @@ class LoginForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         field = self.fields["username"]
         field.validators.append(validators.MaxLengthValidator(field.max_length))
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if not oidc.password_login_allowed(user):
+            raise forms.ValidationError(
+                _("Log in with your municipal account (the button above)."), code="single_sign_on"
+            )
+
+
+class PasskeyNameForm(forms.Form):
+    """The name of a passkey to add, so its owner recognises it in the list later."""
+
+    name = forms.CharField(
+        label=_("Name of the passkey"),
+        max_length=64,
+        help_text=_("For example “Laptop at work” or “My phone”."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -15,6 +15,7 @@ from django_otp.util import random_hex
 
 from base.audit import acting_as
 
+from . import oidc
 from .models import User
 
 BACKUP_CODES = 10
@@ -55,10 +56,10 @@ def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> TOTPDevice | 
         pending.key = device.key
         pending.throttling_failure_count = 0
         pending.throttling_failure_timestamp = None
-    pending.save()
-    if not pending.verify_token(token.replace(" ", "")):
-        return None
-    with acting_as(user):
+    with acting_as(user):  # the audit log: the person sets up their own app
+        pending.save()
+        if not pending.verify_token(token.replace(" ", "")):
+            return None
         TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=pending.pk).delete()
         pending.confirmed = True
         pending.save(update_fields=["confirmed"])
@@ -68,7 +69,10 @@ def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> TOTPDevice | 
 @transaction.atomic
 def backup_codes_renew(*, user: User) -> list[str]:
     """Replace all backup codes of the user; each code works once."""
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="Backup codes", defaults={"confirmed": True})
+    with acting_as(user):
+        device, _created = StaticDevice.objects.get_or_create(
+            user=user, name="Backup codes", defaults={"confirmed": True}
+        )
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
@@ -88,6 +92,10 @@ class VerifiedDeviceInSessionMiddleware(OTPMiddleware):
     longer confirmed is checked again on the very next request, on any app server."""
 
     def _verify_user_sync(self, request, user):
+        if user.is_authenticated and (step := oidc.provider_step(request, user)) is not None:
+            self._init_user_fields(user)  # the identity provider did the second step
+            user.otp_device = step
+            return user
         if user.is_authenticated:
             persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
             if persistent_id and request.session.get(VERIFIED_KEY) == [user.pk, user.access_version, persistent_id]:

@@ -124,3 +124,42 @@ class ProfessionalProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Professional #{self.pk}"
+
+
+class ApiClient(models.Model):
+    """A system that registers requests for help through the intake API (``cases/api``), such
+    as the municipality's Open Formulieren. It acts as its own system user (no role, no
+    password, cannot log in), so every audit entry it causes names it. Only the SHA-256 of its
+    token is stored, with a short prefix to recognise the token by (``accounts.api_clients``)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="api_clients",
+        verbose_name=_("municipality"),
+        help_text=_("The municipality whose residents this system registers: a request names one of its villages."),
+    )
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="api_client", editable=False, verbose_name=_("system user")
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    token_prefix = models.CharField(
+        _("token begins with"),
+        max_length=8,
+        editable=False,
+        help_text=_("The first characters of the token, to recognise it; the token itself is not kept."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("An inactive client is refused (401) on its next request.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -53,6 +53,9 @@ ROLE_MODEL_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "accounts.view_user",
         "accounts.change_user",
         "accounts.add_user",
+        "accounts.view_apiclient",
+        "accounts.add_apiclient",
+        "accounts.change_apiclient",
         "volunteers.view_location",
         "volunteers.add_location",
         "volunteers.change_location",
@@ -136,12 +139,13 @@ def connect_role_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
 
     from .models import User
 
     m2m_changed.connect(_groups_changed, sender=User.groups.through, dispatch_uid="accounts.roles_changed")
     pre_delete.connect(_group_deleted, sender=Group, dispatch_uid="accounts.group_deleted")
-    for device in (TOTPDevice, StaticDevice):
+    for device in (TOTPDevice, StaticDevice, WebAuthnCredential):
         for signal in (post_save, post_delete):
             signal.connect(_device_changed, sender=device, dispatch_uid=f"accounts.device_changed.{device.__name__}")
 

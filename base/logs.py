@@ -120,7 +120,9 @@ def configure() -> None:
 # --- the request line: the pattern instead of the path ---------------------------------------
 
 
-def _request_fields(request, log_kwargs: dict[str, Any]) -> None:
+@receiver(signals.bind_extra_request_finished_metadata)
+@receiver(signals.bind_extra_request_failed_metadata)
+def _request_fields(request, log_kwargs: dict[str, Any], **_kwargs) -> None:
     log_kwargs.pop("request", None)  # "GET /casussen/?q=Jansen": the filled-in path
     log_kwargs.pop("user_agent", None)
     match = getattr(request, "resolver_match", None)
@@ -136,14 +138,4 @@ def _request_fields(request, log_kwargs: dict[str, Any]) -> None:
 @receiver(signals.bind_extra_request_metadata)
 def _request_started(request, log_kwargs, **_kwargs) -> None:
     request._log_started = time.monotonic()
-    _request_fields(request, log_kwargs)
-
-
-@receiver(signals.bind_extra_request_finished_metadata)
-def _request_finished(request, log_kwargs, **_kwargs) -> None:
-    _request_fields(request, log_kwargs)
-
-
-@receiver(signals.bind_extra_request_failed_metadata)
-def _request_failed(request, log_kwargs, **_kwargs) -> None:
     _request_fields(request, log_kwargs)

@@ -12,6 +12,10 @@ class Submission(models.Model):
     key = models.UUIDField()
     created_at = models.DateTimeField(default=timezone.now)
     answer_url = models.CharField(max_length=500, blank=True)
+    # The API's keys (``answer_once``): what was sent (a hash), and the answer's status and body.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    answer_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    answer_body = models.JSONField(null=True, blank=True)
 
     class Meta:
         # Keys are per person: the insert of a twin waits on this index until the first commits.

@@ -10,6 +10,12 @@ row until the first commits, on PostgreSQL and on SQLite's immediate transaction
 service and keeps the URL of the answer. The twin then finds the key taken and answers with
 the same URL. When the service refuses (a ``ValidationError``), the claim rolls back with it,
 so the corrected form can be sent again.
+
+The intake API uses the same table through :func:`answer_once`: the client's
+``Idempotency-Key`` is the key (per API client, as per person here), a hash of what it sent is
+kept with it, and so is the whole answer (status, location and body), so a repeat is answered
+exactly like the first send and a different request under a used key is told so
+(:class:`KeyReused`).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 from django.db import IntegrityError, transaction
@@ -72,6 +79,41 @@ def _earlier_answer(request, key: uuid.UUID | None) -> str | None:
         return None
     found = Submission.objects.filter(user=request.user, key=key).values_list("answer_url", flat=True).first()
     return found or None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a send was answered with: the status, the location of what it made, the body."""
+
+    status: int
+    url: str
+    body: dict
+
+
+class KeyReused(Exception):
+    """The key was used already, for a different request (another fingerprint)."""
+
+
+def answer_once(*, user, key: uuid.UUID, fingerprint: str, record: Callable[[], Answer]) -> tuple[Answer, bool]:
+    """Run ``record`` once per (``user``, ``key``) and return its :class:`Answer`, and whether
+    this send was a repeat. A repeat with the same ``fingerprint`` (a hash of what was sent)
+    gets the first send's answer and records nothing; with another fingerprint it raises
+    :class:`KeyReused`. When ``record`` raises, nothing is kept: the key is free again."""
+    try:
+        with transaction.atomic(), sealed_before_commit():  # the audit entries sealed in the same commit
+            Submission.objects.create(key=key, user=user, fingerprint=fingerprint)
+            answer = record()
+            Submission.objects.filter(user=user, key=key).update(
+                answer_url=answer.url, answer_status=answer.status, answer_body=answer.body
+            )
+    except IntegrityError:
+        earlier = Submission.objects.filter(user=user, key=key).first()
+        if earlier is None:  # not a twin: another constraint failed
+            raise
+        if earlier.fingerprint != fingerprint or earlier.answer_status is None:
+            raise KeyReused from None
+        return Answer(status=earlier.answer_status, url=earlier.answer_url, body=earlier.answer_body or {}), True
+    return answer, False
 
 
 def purge_submissions(now: datetime.datetime | None = None) -> int:

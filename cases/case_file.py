@@ -54,6 +54,7 @@ def register_case_records() -> None:
             "request_for_help": Erasure.REPLACE,
             "volunteer_summary": Erasure.REPLACE,
             "closing_note": Erasure.REPLACE,
+            "form_reference": Erasure.CLEAR,
         },
         audit_m2m=("domains", "topics"),
         audit_exclude=("version", "last_activity_at"),

@@ -39,6 +39,7 @@ class IntakeChannel(models.TextChoices):
     KEY_FIGURE = "key_figure", _("Signal from a key figure")
     FRONT_OFFICE = "front_office", _("Front office host")
     PARTNER_REFERRAL = "partner_referral", _("Referral by a partner")
+    ONLINE_FORM = "online_form", _("Online form")  # the intake API (Open Formulieren)
 
 
 class Urgency(models.TextChoices):

@@ -127,6 +127,19 @@ class Case(models.Model):
     closing_note = models.TextField(_("closing note"), blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     flagged_for_meeting = models.BooleanField(_("flagged for the weekly meeting"), default=False)
+    # Set by the intake API when the resident it registered may be registered already: the
+    # professionals check in triage (the page asks the professional at intake instead).
+    # (Database defaults too: a server of the previous release, running while this one migrates,
+    # and the scale data's COPY insert cases without these columns.)
+    possible_duplicate = models.BooleanField(_("possible duplicate resident: check"), default=False, db_default=False)
+    form_reference = models.CharField(
+        _("reference of the online form"),
+        max_length=50,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The reference the resident received from the online form (Open Formulieren)."),
+    )
     retention_until = models.DateField(_("keep until"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(

@@ -476,7 +476,8 @@ def membership_end(request, pk: int, membership_pk: int):
 @professional_required
 @require_POST
 def case_status(request, pk: int, action: str):
-    """Hold, resume, start triage or flag/unflag for the weekly meeting."""
+    """Hold, resume, start triage, flag/unflag for the weekly meeting, or remove the intake
+    API's "possible duplicate" mark once checked."""
     case = _changeable_case(request, pk)
     steps = {
         "hold": (services.case_hold, _("The case is on hold.")),
@@ -487,6 +488,9 @@ def case_status(request, pk: int, action: str):
         if action == "flag":
             services.case_flag_for_meeting(actor=request.user, case=case, flagged=not case.flagged_for_meeting)
             messages.success(request, _("The weekly meeting agenda is updated."))
+        elif action == "duplicate_checked":
+            services.case_duplicate_checked(actor=request.user, case=case)
+            messages.success(request, _("The mark “possible duplicate” is removed."))
         elif action in steps:
             service, message = steps[action]
             service(actor=request.user, case=case)

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.oidc_provider import oidc_provider_url, sso  # noqa: F401 - fixtures
+
 
 @pytest.fixture(autouse=True)
 def _db_for_all(db):
@@ -48,3 +50,24 @@ def _test_client_logins_pass_mfa(request, monkeypatch):
         return True
 
     monkeypatch.setattr(Client, "login", login)
+
+
+@pytest.fixture
+def app_log():
+    """What the app logs during the test (a function giving the text so far), rendered by the
+    formatter of the settings, at INFO."""
+    import io
+    import logging
+
+    from base.logs import JsonFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    yield stream.getvalue
+    root.removeHandler(handler)
+    root.setLevel(level)

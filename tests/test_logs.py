@@ -2,7 +2,6 @@
 route pattern, status and duration — and nothing of the residents whose data those requests
 handled, also when a request fails or another library writes the line."""
 
-import io
 import json
 import logging
 import uuid
@@ -11,7 +10,6 @@ import pytest
 from django.test import Client
 from django.urls import path, reverse
 
-from base.logs import JsonFormatter
 from tests.factories import PASSWORD, CaseFactory
 from wijkteam.urls import urlpatterns as app_patterns
 
@@ -40,25 +38,16 @@ urlpatterns = [
 
 
 @pytest.fixture
-def log_lines():
+def log_lines(app_log):
     """The lines the app writes, rendered by the formatter of the settings, at INFO."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
 
     def lines() -> list[dict]:
-        text = stream.getvalue()
+        text = app_log()
         assert SECRET not in text
         return [json.loads(line) for line in text.splitlines()]
 
-    lines.text = stream.getvalue
-    yield lines
-    root.removeHandler(handler)
-    root.setLevel(level)
+    lines.text = app_log
+    return lines
 
 
 def _request_lines(lines: list[dict]) -> list[dict]:

@@ -84,11 +84,44 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     # Django 5's LogoutView takes POST only, for everyone.
     ("accounts:logout",               "GET",  (405, 405, 405, 405, 405, 405, 405)),
     ("accounts:logout",               "POST", (302, 302, 302, 302, 302, 302, 302)),
+    # single sign-on: no identity provider is configured here (tests/accounts/test_sso.py has one)
+    ("accounts:sso_start",            "GET",  (404, 404, 404, 404, 404, 404, 404)),
+    ("accounts:sso_start",            "POST", (404, 404, 404, 404, 404, 404, 404)),
+    ("accounts:sso_callback",         "GET",  (404, 404, 404, 404, 404, 404, 404)),
+    ("accounts:sso_callback",         "POST", (404, 404, 404, 404, 404, 404, 404)),
+    ("accounts:sso_refused",          "GET",  (404, 404, 404, 404, 404, 404, 404)),
+    ("accounts:sso_refused",          "POST", (405, 405, 405, 405, 405, 405, 405)),
     # Verified already / a device set up already: both send the user on.
     ("accounts:mfa_verify",           "GET",  (302, 302, 302, 302, 302, 302, 302)),
     ("accounts:mfa_verify",           "POST", (302, 302, 302, 302, 302, 302, 302)),
     ("accounts:mfa_setup",            "GET",  (302, 302, 302, 302, 302, 302, 302)),
     ("accounts:mfa_setup",            "POST", (302, 302, 302, 302, 302, 302, 302)),
+    # Your second step: everyone's own authenticator app and passkeys (accounts/views_passkeys.py).
+    ("accounts:second_step",          "GET",  (302, 200, 200, 200, 200, 200, 200)),
+    ("accounts:second_step",          "POST", (302, 405, 405, 405, 405, 405, 405)),  # read-only: GET only
+    ("accounts:passkey_add",          "GET",  (302, 200, 200, 200, 200, 200, 200)),
+    ("accounts:passkey_add",          "POST", (302, 200, 200, 200, 200, 200, 200)),  # no name: the form again
+    # The page that makes the passkey needs a name first: without one, back to naming it.
+    ("accounts:passkey_create",       "GET",  (302, 302, 302, 302, 302, 302, 302)),
+    ("accounts:passkey_create",       "POST", (302, 405, 405, 405, 405, 405, 405)),  # read-only: GET only
+    # The professional's own passkey: anyone else's is absent.
+    ("accounts:passkey_remove",       "GET",  (302, 200, 404, 404, 404, 404, 404)),
+    ("accounts:passkey_remove",       "POST", (302, 302, 404, 404, 404, 404, 404)),
+    # django-otp-webauthn's JSON endpoints (the passkey pages' script calls them): no login is
+    # 403 in JSON (not authenticated; passwordless login is off), a GET 405; an empty POST to
+    # "complete" without a ceremony begun is 400. Registration needs a verified session
+    # (MFARequiredMiddleware, accounts.passkeys.PasskeyHelper), verification only the password.
+    ("otp_webauthn:credential-registration-begin",       "GET",  (403, 405, 405, 405, 405, 405, 405)),
+    ("otp_webauthn:credential-registration-begin",       "POST", (403, 200, 200, 200, 200, 200, 200)),
+    ("otp_webauthn:credential-registration-complete",    "GET",  (403, 405, 405, 405, 405, 405, 405)),
+    ("otp_webauthn:credential-registration-complete",    "POST", (403, 400, 400, 400, 400, 400, 400)),
+    ("otp_webauthn:credential-authentication-begin",     "GET",  (403, 405, 405, 405, 405, 405, 405)),
+    ("otp_webauthn:credential-authentication-begin",     "POST", (403, 200, 200, 200, 200, 200, 200)),
+    ("otp_webauthn:credential-authentication-complete",  "GET",  (403, 405, 405, 405, 405, 405, 405)),
+    ("otp_webauthn:credential-authentication-complete",  "POST", (403, 400, 400, 400, 400, 400, 400)),
+    # Its scripts' texts (Django's JavaScript catalogue): public, like a static file.
+    ("otp_webauthn:js-i18n-catalog",  "GET",  (200, 200, 200, 200, 200, 200, 200)),
+    ("otp_webauthn:js-i18n-catalog",  "POST", (405, 405, 405, 405, 405, 405, 405)),
     # --- cases (professional_required: other roles 404 before anything else) -----------------
     ("cases:list",                    "GET",  (302, 200, 200, 404, 404, 404, 404)),
     ("cases:list",                    "POST", (302, 405, 405, 404, 404, 404, 404)),  # read-only: GET only
@@ -235,6 +268,17 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     ("privacy:request_close",         "POST", (302, 404, 404, 404, 404, 404, 302)),
     ("privacy:act",                   "GET",  (302, 404, 404, 404, 404, 404, 405)),
     ("privacy:act",                   "POST", (302, 404, 404, 404, 404, 404, 302)),
+    # --- the intake API (token only: a session counts for nothing, so everyone without an API
+    # client's token hears 401 before the method is looked at; tests/api prove the token side) --
+    ("api:intakes",                   "GET",  (401, 401, 401, 401, 401, 401, 401)),
+    ("api:intakes",                   "POST", (401, 401, 401, 401, 401, 401, 401)),
+    ("api:intake",                    "GET",  (401, 401, 401, 401, 401, 401, 401)),
+    ("api:intake",                    "POST", (401, 401, 401, 401, 401, 401, 401)),
+    # The OpenAPI document: public, no login, the same for all; read-only.
+    ("api:openapi_yaml",              "GET",  (200, 200, 200, 200, 200, 200, 200)),
+    ("api:openapi_yaml",              "POST", (405, 405, 405, 405, 405, 405, 405)),
+    ("api:openapi_json",              "GET",  (200, 200, 200, 200, 200, 200, 200)),
+    ("api:openapi_json",              "POST", (405, 405, 405, 405, 405, 405, 405)),
 ]  # fmt: skip
 
 # Rows whose answer today differs from the table's (correct) answer: (key, method, role) -> why.
@@ -244,6 +288,7 @@ DEFECTS: dict[tuple[str, str, str], str] = {}
 # URL arguments per row key; rows not listed take none.
 ARGS: dict[str, Callable[[dict], list]] = {
     "calendar_feed": lambda w: [w["feed"].token],
+    "accounts:passkey_remove": lambda w: [w["passkey"].pk],
     "cases:detail": lambda w: [w["case"].pk],
     "cases:edit": lambda w: [w["case"].pk],
     "cases:resident_edit": lambda w: [w["case"].pk],
@@ -289,6 +334,7 @@ ARGS: dict[str, Callable[[dict], list]] = {
     "privacy:act": lambda w: [w["case"].resident_id, "object"],
     "privacy:request_register": lambda w: [w["case"].resident_id],
     "privacy:request_close": lambda w: [w["gdpr_request"].pk],
+    "api:intake": lambda w: [w["case"].pk],
 }
 
 # POST bodies other than empty.
@@ -493,6 +539,17 @@ def _social_map_world(case) -> dict:
     }
 
 
+def _passkey(user) -> object:
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from base.audit import acting_as
+
+    with acting_as(user):
+        return WebAuthnCredential.objects.create(
+            user=user, name="Laptop", credential_id=b"table", public_key=b"key", aaguid="0" * 36
+        )
+
+
 def _build_world() -> dict:
     from cases import services
     from cases.constants import MembershipRole
@@ -533,6 +590,7 @@ def _build_world() -> dict:
         "gdpr_request": DataSubjectRequest.objects.create(
             resident=case.resident, kind="rectification", received_on=datetime.date.today()
         ),
+        "passkey": _passkey(case.responsible),
     }
 
 

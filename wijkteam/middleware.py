@@ -52,6 +52,11 @@ MFA_EXEMPT_URL_NAMES = {
     "accounts:mfa_verify",
     "accounts:mfa_setup",
     "accounts:logout",
+    "accounts:sso_refused",
+    # passkeys as the second step: what the verification page's script calls (not registration)
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
     "set_language",
     "calendar_feed",
     "theme_css",

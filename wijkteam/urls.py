@@ -10,6 +10,8 @@ from wijkteam.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("account/", include("accounts.urls")),
+    # django-otp-webauthn's endpoints for passkeys (namespace otp_webauthn; accounts/passkeys.py)
+    path("account/webauthn/", include("django_otp_webauthn.urls")),
     path("casussen/", include("cases.urls")),
     path("overleg/", include("wijkteam.urls_meeting")),
     path("vrijwillig/", include("volunteers.urls")),
@@ -22,4 +24,5 @@ urlpatterns = [
     path("taal/", set_language, name="set_language"),
     path("thema.css", theme_css, name="theme_css"),
     path("beheer/", admin.site.urls),
+    path("api/v1/", include("cases.api.urls")),  # the intake API (docs/deploy.md, "Intake API")
 ]

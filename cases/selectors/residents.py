@@ -318,10 +318,31 @@ def resident_duplicates(
     postcode: str,
     house_number: str,
 ) -> list[LikelyDuplicate]:
-    """Residents who are likely the person being registered, likeliest first, each with why.
+    """Residents who are likely the person being registered, likeliest first, each with why:
+    :func:`likely_duplicates` among the residents the user may find (:func:`residents_for`),
+    so a second registration is caught before it is made."""
+    return likely_duplicates(
+        among=residents_for(user),
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        postcode=postcode,
+        house_number=house_number,
+    )
 
-    Searched municipality-wide among the residents the user may find (:func:`residents_for`),
-    so a second registration is caught before it is made. A resident is a likely duplicate with
+
+def likely_duplicates(
+    *,
+    among: QuerySet[Resident],
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None,
+    postcode: str,
+    house_number: str,
+) -> list[LikelyDuplicate]:
+    """Residents of ``among`` who are likely the person being registered, likeliest first,
+    each with why (the page: the residents a professional may find; the intake API: the
+    residents of the client's municipality). A resident is a likely duplicate with
 
     * the same date of birth and a similar first or last name (strongest: 40 + the name);
     * the same address: postcode with or without its space, house number "12a" = "12 A" (30);
@@ -333,8 +354,8 @@ def resident_duplicates(
     Dutch sound key and a difflib ratio of at least 0.85 — on the first and the last name
     each, not on the full name, where a shared first name lifts "Jansen"/"Hansen" over 0.85.
 
-    One query, however many residents (besides the user's role and teams, which
-    :func:`residents_for` reads once per request): fragments of both names in their likely
+    One query, however many residents (besides what ``among`` reads, such as the user's role
+    and teams, which :func:`residents_for` reads once per request): fragments of both names in their likely
     spellings and accents (the trigram indexes), the postcode (its index) and the date of
     birth together with a last-name fragment or the first name as typed (the date has no
     index of its own) select at most DUPLICATE_CANDIDATES residents; Python scores them. So
@@ -354,7 +375,7 @@ def resident_duplicates(
     if not strong and not weak:
         return []
     likely = functools.reduce(operator.or_, strong + weak)
-    found = residents_for(user).filter(likely).select_related("village")
+    found = among.filter(likely).select_related("village")
     if strong:  # those first, so the limit never drops them for a name fragment
         first_of_all = SqlCase(
             When(functools.reduce(operator.or_, strong), then=Value(0)), default=Value(1), output_field=IntegerField()

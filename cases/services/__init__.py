@@ -37,6 +37,7 @@ from .intake import (
     case_open,
     case_update,
     intake_register,
+    intake_register_by_client,
     resident_create,
     resident_update,
 )
@@ -63,6 +64,7 @@ from .retention import retention_until_for
 from .workflow import (
     case_activate,
     case_close,
+    case_duplicate_checked,
     case_flag_for_meeting,
     case_hold,
     case_reopen,
@@ -84,6 +86,7 @@ __all__ = [
     "case_activate",
     "case_add_professional",
     "case_close",
+    "case_duplicate_checked",
     "case_file_read",
     "case_flag_for_meeting",
     "case_history_read",
@@ -102,6 +105,7 @@ __all__ = [
     "home_visit_correct",
     "home_visit_log",
     "intake_register",
+    "intake_register_by_client",
     "interest_record",
     "journal_entry_add",
     "meeting_decide",

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Municipality, User
+from accounts.models import ApiClient, Municipality, User
 from base.audit import acting_as
 from base.updates import model_update
 
-from ..constants import ConsentAnswer, Urgency
+from ..constants import ConsentAnswer, IntakeChannel, Urgency
 from ..models import Case, LifeDomain, Resident, Topic
 from ..permissions import CaseAction, sync_case_permissions
-from ..selectors.residents import LikelyDuplicate, resident_duplicates
+from ..selectors.residents import LikelyDuplicate, likely_duplicates, residents_for
 from ._common import locked, require, require_professional
 from .people import consent_entry
 
@@ -38,6 +39,10 @@ CASE_EDITABLE_FIELDS = ("intake_channel", "urgency", "request_for_help", "volunt
 @transaction.atomic
 def resident_create(*, actor: User, **fields) -> Resident:
     require_professional(actor)
+    return _resident_make(actor, fields)
+
+
+def _resident_make(actor: User, fields: dict) -> Resident:
     unknown = set(fields) - set(RESIDENT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown resident fields: {sorted(unknown)}")
@@ -64,6 +69,33 @@ def case_open(
     """Register a request for help. The team follows from the resident's village (R1). The
     consent history starts with the answer given at intake, or "not asked yet"."""
     require_professional(actor)
+    return _case_make(
+        actor=actor,
+        resident=resident,
+        intake_channel=intake_channel,
+        domains=domains,
+        request_for_help=request_for_help,
+        topics=topics,
+        urgency=urgency,
+        volunteer_summary=volunteer_summary,
+        consent_answer=consent_answer,
+    )
+
+
+def _case_make(
+    *,
+    actor: User,
+    resident: Resident,
+    intake_channel: str,
+    domains: Iterable[LifeDomain],
+    request_for_help: str,
+    topics: Iterable[Topic],
+    urgency: str,
+    volunteer_summary: str,
+    consent_answer: str,
+    possible_duplicate: bool = False,
+    form_reference: str = "",
+) -> Case:
     domains = list(domains)
     if not domains:
         raise ValidationError({"domains": _("Choose at least one life domain.")})
@@ -75,6 +107,8 @@ def case_open(
             urgency=urgency,
             request_for_help=request_for_help,
             volunteer_summary=volunteer_summary,
+            possible_duplicate=possible_duplicate,
+            form_reference=form_reference,
             created_by=actor,
         )
         case.full_clean(exclude=["resident", "team", "created_by"])
@@ -98,18 +132,44 @@ class PossibleDuplicates(ValidationError):
         self.residents = [hit.resident for hit in duplicates]
 
 
-def _require_no_duplicates(actor: User, fields: dict) -> None:
+DUPLICATE_FIELDS = ("first_name", "last_name", "date_of_birth", "postcode", "house_number")
+
+
+def _duplicates(among: QuerySet[Resident], fields: dict) -> list[LikelyDuplicate]:
+    """Likely duplicates of the new resident in ``among``. Holds the municipality's row, so two
+    registrations of one person at the same moment are checked one after the other."""
     village = fields["village"]
     Municipality.objects.select_for_update().filter(pk=village.municipality_id).first()  # one at a time
-    found = resident_duplicates(
-        user=actor,
+    return likely_duplicates(
+        among=among,
         **{name: fields.get(name) or ("" if name != "date_of_birth" else None) for name in DUPLICATE_FIELDS},
     )
-    if found:
-        raise PossibleDuplicates(found)
 
 
-DUPLICATE_FIELDS = ("first_name", "last_name", "date_of_birth", "postcode", "house_number")
+def _register(
+    *,
+    actor: User,
+    resident: Resident | None,
+    resident_fields: dict | None,
+    duplicates_among: QuerySet[Resident] | None,
+    refuse_duplicates: bool,
+    **case_fields,
+) -> Case:
+    """The one intake, for the page and the API: the resident (an existing one, or a new one
+    checked for duplicates among ``duplicates_among``), then the case with its first consent
+    answer. A likely duplicate is refused (:class:`PossibleDuplicates`) when
+    ``refuse_duplicates``, else the case is marked ``possible_duplicate`` for the professionals."""
+    if (resident is None) == (resident_fields is None):
+        raise TypeError("Give either an existing resident or the fields of a new one.")
+    possible_duplicate = False
+    if resident is None:
+        if duplicates_among is not None:
+            found = _duplicates(duplicates_among, resident_fields)
+            if found and refuse_duplicates:
+                raise PossibleDuplicates(found)
+            possible_duplicate = bool(found)
+        resident = _resident_make(actor, resident_fields)
+    return _case_make(actor=actor, resident=resident, possible_duplicate=possible_duplicate, **case_fields)
 
 
 @transaction.atomic
@@ -136,15 +196,12 @@ def intake_register(
     the first's. (A double submit of the intake form records once: the view sends it through
     ``base.submissions``.)"""
     require_professional(actor)
-    if (resident is None) == (resident_fields is None):
-        raise TypeError("Give either an existing resident or the fields of a new one.")
-    if resident is None:
-        if check_duplicates:
-            _require_no_duplicates(actor, resident_fields)
-        resident = resident_create(actor=actor, **resident_fields)
-    case = case_open(
+    return _register(
         actor=actor,
         resident=resident,
+        resident_fields=resident_fields,
+        duplicates_among=residents_for(actor) if check_duplicates and resident is None else None,
+        refuse_duplicates=True,
         intake_channel=intake_channel,
         domains=domains,
         topics=topics,
@@ -153,7 +210,47 @@ def intake_register(
         volunteer_summary=volunteer_summary,
         consent_answer=consent_answer,
     )
-    return case
+
+
+@transaction.atomic
+def intake_register_by_client(
+    *,
+    client: ApiClient,
+    resident_fields: dict,
+    domains: Iterable[LifeDomain],
+    request_for_help: str,
+    topics: Iterable[Topic] = (),
+    consent_answer: str = ConsentAnswer.NOT_ASKED,
+    form_reference: str = "",
+) -> Case:
+    """A request for help sent by an API client (the online form, R3): always a new resident
+    in a village of the client's municipality, registered by the same intake as the page, with
+    the client's system user as the actor of every audit entry.
+
+    Nobody is there to choose among likely duplicates, and the resident must not be turned
+    away: a likely duplicate (among the municipality's residents) does not block the
+    registration, the case is marked ``possible_duplicate`` and the professionals check it in
+    triage. The client reads nothing back: its user holds no role and no grant."""
+    if not client.is_active:
+        raise PermissionDenied(_("This API client is not active."))
+    village = resident_fields["village"]
+    if village.municipality_id != client.municipality_id:
+        raise ValidationError({"village": _("This village is not one of the municipality's villages.")})
+    return _register(
+        actor=client.user,
+        resident=None,
+        resident_fields=resident_fields,
+        duplicates_among=Resident.objects.filter(village__municipality_id=client.municipality_id),
+        refuse_duplicates=False,
+        intake_channel=IntakeChannel.ONLINE_FORM,
+        domains=domains,
+        topics=topics,
+        urgency=Urgency.NORMAL,
+        request_for_help=request_for_help,
+        volunteer_summary="",
+        consent_answer=consent_answer,
+        form_reference=form_reference,
+    )
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 
 from auditlog.models import LogEntry
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from base.audit import log_access, logs_reads
@@ -46,9 +46,7 @@ def case_history_read(*, actor: User, case_id: int) -> tuple[Case, list[LogEntry
     """The history of a case file (who changed what, who read it), or 404 where the file is
     not the actor's to read (``CaseAction.VIEW_FILE``); its read logged ('case_history'). The
     case page folds it away and loads it when opened."""
-    case = cases_for(actor, CaseAction.VIEW_FILE, case_id=case_id).first()
-    if case is None:
-        raise Http404
+    case = get_object_or_404(cases_for(actor, CaseAction.VIEW_FILE, case_id=case_id))
     log_access(actor=actor, instance=case, view="case_history")
     return case, case_history(case)
 

@@ -139,3 +139,16 @@ def case_flag_for_meeting(*, actor: User, case: Case, flagged: bool = True) -> C
         case.flagged_for_meeting = flagged
         case.save(update_fields=["flagged_for_meeting"])
         return case
+
+
+@transaction.atomic
+def case_duplicate_checked(*, actor: User, case: Case) -> Case:
+    """A professional checked the "possible duplicate" mark the intake API set (the resident
+    is a different person, or the file was dealt with): the mark goes."""
+    require(actor, CaseAction.CHANGE_FILE, case)
+    with acting_as(actor):
+        case = locked(case)
+        if case.possible_duplicate:
+            case.possible_duplicate = False
+            case.save(update_fields=["possible_duplicate"])
+        return case

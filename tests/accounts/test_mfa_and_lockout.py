@@ -191,3 +191,26 @@ def test_an_overlong_login_name_is_refused_with_a_message_not_an_error():
     response = client.post(reverse("accounts:login"), {"username": "x" * 1_000, "password": "wachtwoord"})
 
     assert response.status_code == 200  # the login form again, with its message
+
+
+def test_setting_up_the_app_is_audited_with_its_owner_and_a_login_writes_nothing():
+    from auditlog.models import LogEntry
+
+    device_entries = LogEntry.objects.filter(content_type__model__in=["totpdevice", "staticdevice"])
+    user = CaseFactory().responsible
+    client = Client()
+    _password_step(client, user)
+    client.get(reverse("accounts:mfa_setup"))
+    client.post(reverse("accounts:mfa_setup"), {"token": _code(TOTPDevice(key=client.session[mfa.PENDING_KEY]))})
+
+    assert {entry.content_type.model for entry in device_entries} == {"totpdevice", "staticdevice"}
+    assert set(device_entries.values_list("actor", flat=True)) == {user.pk}
+    written = device_entries.count()
+
+    client.post(reverse("accounts:logout"))
+    _password_step(client, user)
+    # (a backup code: the app's code of a moment ago is used already)
+    client.post(reverse("accounts:mfa_verify"), {"token": StaticToken.objects.filter(device__user=user)[0].token})
+
+    assert client.get(reverse("home")).status_code == 200
+    assert device_entries.count() == written

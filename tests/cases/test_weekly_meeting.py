@@ -293,6 +293,29 @@ def test_agenda_page_query_count_is_fixed(client, team, django_assert_max_num_qu
     assert response.content.decode().count("agenda-item ") + response.content.decode().count('agenda-item"') >= 9
 
 
+def test_a_possible_duplicate_from_the_online_form_is_marked_on_its_item_at_no_extra_query(
+    client, team, django_assert_max_num_queries
+):
+    """The intake API marks a case whose resident may be registered already; the team sees it
+    in triage (the mark is a column of the case the agenda reads anyway)."""
+    plain = team["case"]()
+    meeting, _items = _agenda(team)
+    client.login(username=team["professional"].username, password=PASSWORD)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12) as before:
+        client.get(url)
+    marked = team["case"]()
+    Case.objects.filter(pk=marked.pk).update(possible_duplicate=True)
+
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        body = client.get(url).content.decode()
+
+    items = {pk: body.split(f'id="item-{pk}"')[1].split("</li>")[0] for pk in (plain.pk, marked.pk)}
+    assert "Possible duplicate, check" in items[marked.pk] or "Mogelijk dubbel" in items[marked.pk]
+    assert "status--flag" in items[marked.pk] and "status--flag" not in items[plain.pk]
+
+
 def test_a_long_agenda_comes_in_pages_in_agenda_order(team, client):
     """At municipal scale a week can bring hundreds of items: the page shows AGENDA_PAGE_SIZE of
     them, numbered on from the previous page, with the total, in a fixed number of queries."""

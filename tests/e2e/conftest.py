@@ -129,6 +129,12 @@ class BrowserSession:
         self.contexts = []
         self.outside_requests: list[str] = []
         self.page_errors: list[str] = []
+        self.other_sites: list[str] = []  # sites a journey visits on purpose (an identity provider)
+
+    def allow_site(self, origin: str) -> None:
+        """Let the browser visit ``origin`` (the test identity provider). That site's own assets
+        stay blocked, without counting against the app: only the app's pages must not reach out."""
+        self.other_sites.append(origin)
 
     def new_page(self, viewport: dict | None = None):
         # An English browser on purpose: the app is Dutch unless the language switch says otherwise.
@@ -148,11 +154,20 @@ class BrowserSession:
 
     def _only_live_server(self, route):
         url = route.request.url
-        if url.startswith((self.origin + "/", "data:", "blob:")) or url == self.origin:
+        allowed = (self.origin + "/", "data:", "blob:", *(site + "/" for site in self.other_sites))
+        if url.startswith(allowed) or url == self.origin:
             route.continue_()
         else:
-            self.outside_requests.append(url)
+            if not self._asked_by_another_site(route.request):
+                self.outside_requests.append(url)
             route.abort()
+
+    def _asked_by_another_site(self, request) -> bool:
+        try:
+            frame_url = request.frame.url
+        except Exception:  # a request without a frame (a service worker's): the app's
+            return False
+        return any(frame_url.startswith(site + "/") for site in self.other_sites)
 
     def close(self):
         for context in self.contexts:

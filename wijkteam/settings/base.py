@@ -9,6 +9,7 @@ import hashlib
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -55,9 +56,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys as a second step (accounts/passkeys.py)
     "axes",
     "django_structlog",
     "csp",
+    "rest_framework",  # the intake API (cases/api, base/api.py)
+    "drf_spectacular",
     "base",
     "accounts",
     "cases",
@@ -73,6 +77,7 @@ MIDDLEWARE = [
     "wijkteam.health.HealthCheckMiddleware",  # /_healthz/: before anything else (wijkteam/health.py)
     "django_structlog.middlewares.RequestMiddleware",  # the request line of the log (base/logs.py)
     "django.middleware.security.SecurityMiddleware",
+    "base.api.ApiMiddleware",  # /api/: no session, API-Version, every error as problem+json (base/api.py)
     "wijkteam.middleware.OwnNotFoundPageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -148,6 +153,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "accounts.oidc.Backend",  # single sign-on; answers nothing while OIDC_RP_CLIENT_ID is empty
     "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [
@@ -164,6 +170,44 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Single sign-on with the municipality's identity provider (OpenID Connect, mozilla-django-oidc;
+# accounts/oidc.py, docs/deploy.md "Single sign-on"). On when OIDC_RP_CLIENT_ID is set; without
+# it (`make run`, most tests) there is the local login only. A sign-in is matched to an account
+# the functional administrator made; it never makes an account or gives a role.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", "")  # checked against the ID token's `iss` when set
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid email")
+OIDC_MATCH_CLAIM = env("OIDC_MATCH_CLAIM", "email")  # the provider's claim that names the person ...
+OIDC_MATCH_FIELD = env("OIDC_MATCH_FIELD", "email")  # ... and the account's field it must equal
+if OIDC_MATCH_FIELD not in {"email", "username"}:
+    raise ImproperlyConfigured("OIDC_MATCH_FIELD must be 'email' or 'username'.")
+OIDC_PROVIDER_MFA = env_bool("OIDC_PROVIDER_MFA", False)  # the provider's second step counts ...
+OIDC_MFA_AMR = env_list("OIDC_MFA_AMR", "mfa")  # ... when its `amr` names one of these
+OIDC_MFA_ACR = env_list("OIDC_MFA_ACR", "")  # ... or its `acr` is one of these
+if OIDC_RP_CLIENT_ID:
+    _needed = ["OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT"]
+    _needed += ["OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT"]
+    _missing = [name for name in _needed if not globals()[name]]
+    if _missing:
+        raise ImproperlyConfigured(f"Single sign-on (OIDC_RP_CLIENT_ID) also needs {', '.join(_missing)}.")
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10  # seconds for each call to the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+# Who may log in with a password: "everyone", or "volunteers" (accounts without a staff role;
+# staff use single sign-on, a superuser keeps the password for when the provider is down).
+LOCAL_LOGIN = env("LOCAL_LOGIN", "everyone")
+if LOCAL_LOGIN not in {"everyone", "volunteers"}:
+    raise ImproperlyConfigured("LOCAL_LOGIN must be 'everyone' or 'volunteers'.")
+if LOCAL_LOGIN == "volunteers" and not OIDC_RP_CLIENT_ID:
+    raise ImproperlyConfigured("LOCAL_LOGIN=volunteers needs single sign-on (OIDC_RP_CLIENT_ID and the rest).")
+
 # The client's address (base.network): the number of reverse proxies in front of the app that
 # append to X-Forwarded-For (docs/deploy.md: 1 for the nginx there); 0 ignores the header.
 TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
@@ -178,6 +222,7 @@ AXES_CLIENT_IP_CALLABLE = "base.network.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
+AXES_WHITELIST_CALLABLE = "accounts.oidc.not_a_password_login"  # single sign-on is not counted
 
 # Multi-factor authentication (django-otp): every account must verify a TOTP or backup code
 # after the password before any page (BIO2 5.17.01); see wijkteam.middleware.MFARequiredMiddleware.
@@ -242,6 +287,47 @@ WIJKTEAM_THEME = {
     "name": env("WIJKTEAM_THEME_NAME", "Wijkteam"),
     "primary": env("WIJKTEAM_THEME_PRIMARY", "#154273"),
     "logo": env("WIJKTEAM_THEME_LOGO", "img/wijkteam-logo.svg"),
+}
+
+# Passkeys as the second step after the password (django-otp-webauthn; accounts/passkeys.py,
+# docs/deploy.md "Passkeys"), beside the authenticator app. Never instead of the password. The
+# relying party is the address people open: by default SITE_URL's host and origin (127.0.0.1 is
+# not a valid passkey domain, so `make run` uses http://localhost:<port>). Changing the RP ID
+# later makes every passkey unusable: people then add theirs again.
+_site = urlsplit(SITE_URL)
+_site_host = "localhost" if _site.hostname in (None, "127.0.0.1", "::1") else _site.hostname
+_site_origin = f"{_site.scheme}://{_site_host}" + (f":{_site.port}" if _site.port else "")
+OTP_WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", _site_host)
+OTP_WEBAUTHN_RP_NAME = env("WEBAUTHN_RP_NAME", WIJKTEAM_THEME["name"])
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ALLOWED_ORIGINS", _site_origin)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+
+# The intake API (/api/v1/, cases/api; docs/deploy.md, "Intake API"): Django REST framework with
+# token authentication only (accounts.api_clients), JSON only, errors as problem+json, and at
+# most INTAKE_API_RATE requests per API client ("60/min"; empty: no limit).
+INTAKE_API_RATE = env("INTAKE_API_RATE", "60/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.api_clients.ApiClientAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api_clients.IsApiClient"],
+    "DEFAULT_THROTTLE_CLASSES": ["base.api.ApiClientRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["base.api.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "base.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wijkteam intake API",
+    "DESCRIPTION": "Register a request for help with its resident, as Open Formulieren's generic JSON "
+    "registration sends it. Errors are application/problem+json (RFC 9457); every answer carries API-Version.",
+    "VERSION": "1.0.0",  # base.api.API_VERSION
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "base.api.openapi_headers"],
 }
 
 # How long volunteer staff may correct a home visit they logged (hours).

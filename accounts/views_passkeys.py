@@ -14,7 +14,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from base.forms import posted
 
-from . import passkeys
+from . import oidc, passkeys
 from .forms import PasskeyNameForm
 
 
@@ -25,7 +25,11 @@ def second_step(request):
     return render(
         request,
         "accounts/second_step.html",
-        {**passkeys.second_steps(request.user), "session_device": request.session.get(DEVICE_ID_SESSION_KEY)},
+        {
+            **passkeys.second_steps(request.user),
+            "session_device": request.session.get(DEVICE_ID_SESSION_KEY),
+            "provider_step": oidc.provider_step(request, request.user) is not None,
+        },
     )
 
 

@@ -323,3 +323,15 @@ def test_refused_sign_ins_lock_nobody_out_behind_the_same_address(sso, team, set
     sso.sign_in(client, "welkom")
 
     assert _logged_in_as(client) == user.pk
+
+
+def test_the_second_step_page_says_the_providers_step_counted(sso, team, settings):
+    settings.OIDC_PROVIDER_MFA = True
+    user = make_professional(team)
+    sso.set_user("jan", email=user.email, amr=["mfa"])
+    client = Client()
+    sso.sign_in(client, "jan")
+
+    page = client.get(reverse("accounts:second_step")).content.decode()
+
+    assert "inloggen bij de gemeente vroeg om je tweede stap" in page

@@ -93,7 +93,16 @@ def sso_refused(request):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Logging out also makes the browser forget what the site kept on the device: visits kept
+    on the phone without a connection (IndexedDB), the app's cache and its service worker
+    (issue [15]; docs/offline-visits-design.md). A loaned phone handed back carries no resident data."""
+
+    CLEAR_SITE_DATA = '"cache", "storage"'
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = self.CLEAR_SITE_DATA
+        return response
 
 
 def _next_url(request) -> str:

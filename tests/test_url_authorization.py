@@ -77,6 +77,14 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     # The municipality's theme stylesheet: public (the login page wears it too), the same for all.
     ("theme_css",                     "GET",  (200, 200, 200, 200, 200, 200, 200)),
     ("theme_css",                     "POST", (405, 405, 405, 405, 405, 405, 405)),  # read-only: GET only
+    # The installable app (wijkteam/pwa.py): the service worker, the manifest and the offline page
+    # are public and the same for everyone (no personal data), like the theme's stylesheet.
+    ("service_worker",                "GET",  (200, 200, 200, 200, 200, 200, 200)),
+    ("service_worker",                "POST", (405, 405, 405, 405, 405, 405, 405)),  # read-only: GET only
+    ("web_manifest",                  "GET",  (200, 200, 200, 200, 200, 200, 200)),
+    ("web_manifest",                  "POST", (405, 405, 405, 405, 405, 405, 405)),  # read-only: GET only
+    ("offline",                       "GET",  (200, 200, 200, 200, 200, 200, 200)),
+    ("offline",                       "POST", (405, 405, 405, 405, 405, 405, 405)),  # read-only: GET only
     # --- accounts -----------------------------------------------------------------------------
     # Logged-in users are sent on (redirect_authenticated_user); an empty login form is re-shown.
     ("accounts:login",                "GET",  (200, 302, 302, 302, 302, 302, 302)),
@@ -189,6 +197,12 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     ("volunteers:my_case",            "POST", (302, 404, 404, 405, 404, 404, 404)),  # read-only: GET only
     ("volunteers:visit_new",          "GET",  (302, 404, 404, 200, 404, 404, 404)),
     ("volunteers:visit_new",          "POST", (302, 404, 404, 200, 404, 404, 404)),
+    # A visit kept on the phone, sent by the app's script (JSON): POST only; empty, the form's errors.
+    ("volunteers:visit_send",         "GET",  (302, 404, 404, 405, 404, 404, 404)),
+    ("volunteers:visit_send",         "POST", (302, 404, 404, 400, 404, 404, 404)),
+    # The key of the drafts on the phone, derived from the session (volunteers/drafts.py).
+    ("volunteers:draft_key",          "GET",  (302, 404, 404, 200, 404, 404, 404)),
+    ("volunteers:draft_key",          "POST", (302, 404, 404, 405, 404, 404, 404)),  # read-only: GET only
     ("volunteers:visit_edit",         "GET",  (302, 404, 404, 200, 404, 404, 404)),
     ("volunteers:visit_edit",         "POST", (302, 404, 404, 200, 404, 404, 404)),
     # A proposal (R7): only the proposed volunteer sees the name and street, and answers.
@@ -312,6 +326,7 @@ ARGS: dict[str, Callable[[dict], list]] = {
     "meetings:minutes": lambda w: [w["meeting"].pk],
     "volunteers:my_case": lambda w: [w["case"].pk],
     "volunteers:visit_new": lambda w: [w["case"].pk],
+    "volunteers:visit_send": lambda w: [w["case"].pk],
     "volunteers:visit_edit": lambda w: [w["case"].pk, w["visit"].pk],
     "volunteers:proposal": lambda w: [w["proposal"].pk],
     "volunteers:proposal_accept": lambda w: [w["proposal"].pk],

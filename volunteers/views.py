@@ -3,7 +3,8 @@ Resident instance reaches these templates. Anyone but volunteer staff gets 404 h
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,13 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import volunteer_required
 from base.forms import conflict_rows, posted
 from base.policy import parse_id
-from base.submissions import posted_key, submit_once
+from base.submissions import posted_key, record_once, submit_once
 from base.updates import ConcurrentEditError
 from cases import selectors, services
 from cases.models import Case, HomeVisit
 from cases.permissions import CaseAction, cases_for
 from cases.policies import open_questions, proposals
 
+from . import drafts
 from . import selectors as volunteer_selectors
 from .forms import AlarmForm, HomeVisitForm, InterestForm, ProposalDeclineForm
 
@@ -132,6 +134,68 @@ def visit_new(request, pk: int):
             form.add_error(None, error)
     case_slice = services.case_slice_read(actor=request.user, case_id=parse_id(pk) or 0)
     return render(request, "volunteers/visit_form.html", {"slice": case_slice, "form": form})
+
+
+# --- visits kept on the phone without a connection (issue [15], docs/offline-visits-design.md) --
+
+
+@volunteer_required
+@require_safe
+def draft_key(request):
+    """The key of my visit drafts on this phone, derived from this session (``drafts``), with
+    the session's CSRF token to send them. Only ever fetched by the app's own script and worker;
+    never stored by the browser (no-store)."""
+    if not request.session.session_key:
+        request.session.save()
+    key = drafts.draft_key(session_key=request.session.session_key, user_id=request.user.pk)
+    response = JsonResponse({**key.as_json(), "csrf": get_token(request)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _refused() -> JsonResponse:
+    return JsonResponse(
+        {
+            "status": "refused",
+            "message": _(
+                "You can no longer log visits on this case. Nothing was saved on the case. "
+                "The visit is still on this phone."
+            ),
+        },
+        status=404,
+    )
+
+
+@volunteer_required
+@require_POST
+def visit_send(request, pk: int):
+    """A visit kept on the phone, sent by the app's script: the visit form's fields and its
+    submission key, the same checks and service as :func:`visit_new`, so a draft sent twice (or
+    as a draft and as the form) records one visit. Answered in JSON: ``sent`` (also a repeat),
+    ``invalid`` (400, the form's errors) or ``refused`` (404) when the case is no longer one the
+    volunteer may log visits on (consent, assignment, closed, screening) -- then nothing is written."""
+    case = cases_for(request.user, CaseAction.LOG_VISIT, case_id=parse_id(pk) or 0).first()
+    if case is None:
+        return _refused()
+    form = HomeVisitForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("version")
+        key = data.pop("submission_key")
+
+        def record() -> str:
+            services.home_visit_log(actor=request.user, case=case, **data)
+            if request.POST.get("announce") == "1":  # sent from the form itself: say so on the next page
+                messages.success(request, _("Your visit is saved. Thank you!"))
+            return reverse("volunteers:my_case", args=[case.pk])
+
+        try:
+            return JsonResponse({"status": "sent", "url": record_once(request, key, record)})
+        except PermissionDenied:
+            return _refused()
+        except ValidationError as error:
+            form.add_error(None, error)
+    return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
 
 
 @volunteer_required

@@ -60,6 +60,10 @@ MFA_EXEMPT_URL_NAMES = {
     "set_language",
     "calendar_feed",
     "theme_css",
+    # the installable app's public files (wijkteam/pwa.py): a worker's update check takes no redirect
+    "service_worker",
+    "web_manifest",
+    "offline",
 }
 
 

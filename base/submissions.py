@@ -61,7 +61,7 @@ def record_once(request, key: uuid.UUID | None, record: Callable[[], str]) -> st
             url = record()
             Submission.objects.filter(user=request.user, key=key).update(answer_url=url)
     except IntegrityError:
-        earlier = _earlier_answer(request, key)
+        earlier = earlier_answer(request, key)
         if earlier is None:  # not a twin: another constraint failed
             raise
         return earlier
@@ -73,7 +73,7 @@ def submit_once(request, key: uuid.UUID | None, record: Callable[[], str]) -> Ht
     return HttpResponseRedirect(record_once(request, key, record))
 
 
-def _earlier_answer(request, key: uuid.UUID | None) -> str | None:
+def earlier_answer(request, key: uuid.UUID | None) -> str | None:
     """Where the first send with this key (by this person) was answered, if it was."""
     if key is None:
         return None

@@ -145,5 +145,22 @@ def register_case_records() -> None:
         retention=KEPT_WITH_CASE,
         personal={"note": Erasure.CLEAR},
     )
+    register(
+        m.VisitNote,
+        case_path="case",
+        purpose=_("home visits volunteer staff could no longer log, for a professional to decide on"),
+        title=_("Visits that could not be added"),
+        description=_(
+            "A home visit that volunteer staff wrote down on their phone when their work on your request had "
+            "just ended. It went to a professional, not into your file; the professional added it as a visit "
+            "or deleted its text."
+        ),
+        legal_basis=PUBLIC_TASK,
+        retention=KEPT_WITH_CASE,
+        choice_lists={"activities": VisitActivity},
+        personal={"summary": Erasure.REPLACE, "note_for_responsible": Erasure.REPLACE},
+        # Set aside, its text is deleted: the audit log keeps who sent and decided, not the text.
+        audit_exclude=("summary", "note_for_responsible"),
+    )
     not_a_record(m.CaseUserObjectPermission, because="grants derived from the facts; no personal data")
     not_a_record(m.CaseGroupObjectPermission, because="grants derived from the facts; no personal data")

@@ -25,6 +25,7 @@ from .constants import (
     Outcome,
     TopicCode,
     Urgency,
+    VisitActivity,
     VisitCompany,
 )
 
@@ -322,13 +323,10 @@ class JournalEntry(CaseChildMixin, models.Model):
         return f"Journal entry #{self.pk}"
 
 
-class HomeVisit(CaseChildMixin, models.Model):
-    """A home visit (huisbezoek) logged by volunteer staff or a professional (R9)."""
+class VisitFields(models.Model):
+    """What a volunteer writes about a home visit: the visit itself, and a visit the server
+    refused and the volunteer sent as a note (``VisitNote``). The visit form's fields."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="home_visits", verbose_name=_("case"))
-    visitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="home_visits", verbose_name=_("visitor")
-    )
     visited_on = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
@@ -339,6 +337,22 @@ class HomeVisit(CaseChildMixin, models.Model):
     summary = models.TextField(_("summary for the professionals"), blank=True)
     note_for_responsible = models.TextField(_("note for the responsible professional"), blank=True)
     follow_up_on = models.DateTimeField(_("follow-up appointment"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def activity_labels(self) -> list[str]:
+        labels = dict(VisitActivity.choices)
+        return [str(labels.get(code, code)) for code in self.activities]
+
+
+class HomeVisit(CaseChildMixin, VisitFields):
+    """A home visit (huisbezoek) logged by volunteer staff or a professional (R9)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="home_visits", verbose_name=_("case"))
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="home_visits", verbose_name=_("visitor")
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)  # base.updates
 
@@ -457,6 +471,52 @@ class Alarm(CaseChildMixin, models.Model):
 
     def get_additional_data(self) -> dict:
         return {"case_id": self.case_id} if self.case_id else {}
+
+
+class VisitNoteOutcome(models.TextChoices):
+    LOGGED = "logged", _("added to the case file as a home visit")
+    SET_ASIDE = "set_aside", _("set aside, text deleted")
+
+
+class VisitNote(CaseChildMixin, VisitFields):
+    """A home visit the volunteer kept on their phone without a connection, which the server
+    refused because their access to the case ended meanwhile (issue [15]): its text, sent to
+    their supervising professional (and the case's responsible professional) instead of the
+    case file. Nothing of it is on the case until a professional adds it as a home visit; set
+    aside, its text is deleted (``services.visit_note_handle``)."""
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visit_notes", verbose_name=_("volunteer")
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="visit_notes", verbose_name=_("case"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=VisitNoteOutcome.choices, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    visit = models.OneToOneField(
+        "HomeVisit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="from_note",
+        verbose_name=_("home visit made from it"),
+    )
+
+    class Meta:
+        verbose_name = _("note of a visit that could not be logged")
+        verbose_name_plural = _("notes of visits that could not be logged")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["case", "handled_at"], name="visitnote_case_open")]
+
+    def __str__(self) -> str:
+        return f"Visit note #{self.pk}"
 
 
 class Meeting(models.Model):

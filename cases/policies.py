@@ -2,6 +2,7 @@
 answers both "may this user…" and "which objects…" (``base.policy.Policy``).
 
 * :data:`alarms` — who follows up an alarm (R11);
+* :data:`visit_notes` — who reads a visit the server refused, and who may send one (issue [15]);
 * :data:`meetings` — who holds or joins a team's weekly meeting (R4);
 * :data:`open_questions` — the volunteer staff's open-questions board (R5, R6, R8);
 * :data:`proposals` — a volunteer's own proposals for a case, to accept or decline (R7);
@@ -20,18 +21,47 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.facts import professional_team_ids, professional_teams
 from accounts.models import Team, User
-from accounts.roles import Role
+from accounts.roles import Role, has_role
 from base.policy import Policy
 
 from .constants import CaseStatus, ConsentAnswer, MembershipRole
-from .models import Alarm, Case, CaseMembership, Meeting, Resident, VolunteerConsent
+from .models import Alarm, Case, CaseMembership, Meeting, Resident, VisitNote, VolunteerConsent
+from .permissions import CaseAction, can, cases_for
 from .records import ERASED
 from .screening import supervised_volunteers, volunteer_profile, volunteer_team_id
 
 
+def _followed_by(user) -> Q | None:
+    """What ``user`` follows up of volunteer staff's messages (alarms, visit notes): those of the
+    volunteers they supervise -- while a professional of the volunteer's team, as for check-ins
+    (R11) -- and those on cases they are the responsible professional of. None for no one."""
+    teams = professional_team_ids(user)
+    if not teams:
+        return None
+    responsible = CaseMembership.objects.filter(
+        user=user, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True
+    ).values("case_id")
+    return Q(volunteer_id__in=supervised_volunteers(user, teams)) | Q(case_id__in=responsible)
+
+
+def _followers(volunteer, case_id: int | None) -> QuerySet[User]:
+    """The same rule from the message's side: who follows up what ``volunteer`` sent (on ``case_id``)."""
+    profile = volunteer_profile(volunteer)
+    condition = Q(pk__in=[])
+    if profile is not None and profile.supervisor_id:
+        condition |= Q(pk=profile.supervisor_id, professional_profile__team_id=profile.team_id)
+    if case_id:
+        condition |= Q(
+            pk__in=CaseMembership.objects.filter(
+                case_id=case_id, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True
+            ).values("user_id")
+        )
+    return User.objects.filter(condition, is_active=True, groups__name=Role.PROFESSIONAL.value)
+
+
 class AlarmPolicy(Policy[Alarm]):
-    """An alarm (R11) is followed up by the volunteer's supervising professional — while a
-    professional of the volunteer's team, as for check-ins — and by the responsible
+    """An alarm (R11) is followed up by the volunteer's supervising professional -- while a
+    professional of the volunteer's team, as for check-ins -- and by the responsible
     professional of the case it was raised on: they see it on their home page, are e-mailed,
     and may mark it followed up. The same set for all three, so the list and the action agree."""
 
@@ -41,14 +71,8 @@ class AlarmPolicy(Policy[Alarm]):
         FOLLOW_UP = "follow_up"
 
     def scope(self, user, action: Action = Action.FOLLOW_UP) -> QuerySet[Alarm]:
-        teams = professional_team_ids(user)
-        if not teams:
-            return Alarm.objects.none()
-        supervised = supervised_volunteers(user, teams)
-        responsible = CaseMembership.objects.filter(
-            user=user, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True
-        ).values("case_id")
-        return Alarm.objects.filter(Q(volunteer_id__in=supervised) | Q(case_id__in=responsible))
+        followed = _followed_by(user)
+        return Alarm.objects.none() if followed is None else Alarm.objects.filter(followed)
 
     def open_for(self, user) -> QuerySet[Alarm]:
         """The open alarms ``user`` follows up, newest first (their home page)."""
@@ -56,17 +80,42 @@ class AlarmPolicy(Policy[Alarm]):
 
     def followers(self, alarm: Alarm) -> QuerySet[User]:
         """Who follows ``alarm`` up (the e-mail's recipients): the same rule, from the alarm's side."""
-        profile = volunteer_profile(alarm.volunteer)
-        condition = Q(pk__in=[])
-        if profile is not None and profile.supervisor_id:
-            condition |= Q(pk=profile.supervisor_id, professional_profile__team_id=profile.team_id)
-        if alarm.case_id:
-            condition |= Q(
-                pk__in=CaseMembership.objects.filter(
-                    case_id=alarm.case_id, role=MembershipRole.RESPONSIBLE, ended_at__isnull=True
-                ).values("user_id")
-            )
-        return User.objects.filter(condition, is_active=True, groups__name=Role.PROFESSIONAL.value)
+        return _followers(alarm.volunteer, alarm.case_id)
+
+
+class VisitNotePolicy(Policy[VisitNote]):
+    """A visit the server refused because the volunteer's access to the case ended while the
+    visit waited on their phone (issue [15]). The volunteer may send it as a note on a case they
+    were ever assigned to -- and only then: no note reaches a case they never worked on. It is
+    read and decided on by whom an alarm reaches (supervising and responsible professional), as
+    far as they may read the case file itself: a note never shows more of a resident than the file."""
+
+    model = VisitNote
+
+    class Action(enum.Enum):
+        DECIDE = "decide"  # read it, add it as a visit or set it aside
+
+    def scope(self, user, action: Action = Action.DECIDE) -> QuerySet[VisitNote]:
+        followed = _followed_by(user)
+        if followed is None:
+            return VisitNote.objects.none()
+        return VisitNote.objects.filter(followed, case__in=cases_for(user, CaseAction.VIEW_FILE))
+
+    def open_for(self, user) -> QuerySet[VisitNote]:
+        """The notes ``user`` still has to decide on, oldest first (their home page)."""
+        return self.scope(user).filter(handled_at__isnull=True).select_related("volunteer").order_by("sent_at", "pk")
+
+    def followers(self, note: VisitNote) -> list[User]:
+        """Who is e-mailed that the note came: the readers among the alarm's followers."""
+        people = _followers(note.volunteer, note.case_id)
+        return [person for person in people if can(person, CaseAction.VIEW_FILE, note.case)]
+
+    def sendable_cases(self, user) -> QuerySet[Case]:
+        """The cases ``user`` may send a visit note on: those they were assigned to as volunteer
+        staff, also after the assignment ended (that is when a note is needed)."""
+        if not has_role(user, Role.VOLUNTEER_STAFF):
+            return Case.objects.none()
+        return Case.objects.filter(memberships__user=user, memberships__role=MembershipRole.VOLUNTEER).distinct()
 
 
 class MeetingPolicy(Policy[Meeting]):
@@ -184,6 +233,7 @@ class ExistencePolicy(Policy[Resident]):
 
 
 alarms = AlarmPolicy()
+visit_notes = VisitNotePolicy()
 meetings = MeetingPolicy()
 open_questions = OpenQuestionPolicy()
 proposals = ProposalPolicy()

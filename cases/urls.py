@@ -26,4 +26,6 @@ urlpatterns = [
     path("<int:pk>/afsluiten/", views.case_close, name="close"),
     path("<int:pk>/heropenen/", views.case_reopen, name="reopen"),
     path("alarmen/<int:alarm_pk>/afgehandeld/", views.alarm_resolve, name="alarm_resolve"),
+    path("bezoeknotities/<int:note_pk>/", views.visit_note, name="visit_note"),
+    path("bezoeknotities/<int:note_pk>/besluit/", views.visit_note_decide, name="visit_note_decide"),
 ]

@@ -37,9 +37,9 @@ from .forms import (
     ResidentForm,
     TransferForm,
 )
-from .models import Agreement, CaseMembership, Resident
-from .permissions import CaseAction, cases_for, consent_allows_volunteer
-from .policies import alarms, professionals_for
+from .models import Agreement, CaseMembership, Resident, VisitNoteOutcome
+from .permissions import CaseAction, can, cases_for, consent_allows_volunteer
+from .policies import alarms, professionals_for, visit_notes
 
 
 def _changeable_case(request, pk: int):
@@ -565,3 +565,38 @@ def alarm_resolve(request, alarm_pk: int):
     services.alarm_resolve(actor=request.user, alarm=alarm)
     messages.success(request, _("The alarm is marked as followed up."))
     return redirect("home")
+
+
+# --- visits volunteer staff could no longer log (issue [15]) -----------------------------------
+
+VISIT_NOTE_DONE = {
+    VisitNoteOutcome.LOGGED: gettext_lazy("The visit is added to the case file."),
+    VisitNoteOutcome.SET_ASIDE: gettext_lazy("The visit is set aside and its text deleted."),
+}
+
+
+@professional_required
+@require_safe
+def visit_note(request, note_pk: int):
+    """A home visit the server refused to add (the volunteer's access ended while it waited on
+    their phone), for a professional to decide on: read logged, 404 where not theirs."""
+    note = services.visit_note_read(actor=request.user, note_id=note_pk)
+    may_log = note.handled_at is None and can(request.user, CaseAction.CHANGE_FILE, note.case)
+    return render(request, "cases/visit_note.html", {"note": note, "may_log": may_log, "outcomes": VisitNoteOutcome})
+
+
+@professional_required
+@require_POST
+def visit_note_decide(request, note_pk: int):
+    """Add the note as the volunteer's home visit, or set it aside. Decided once: a second tap
+    (or a colleague's) answers with what was decided."""
+    note = visit_notes.get(request.user, visit_notes.Action.DECIDE, note_pk)
+    try:
+        note = services.visit_note_handle(actor=request.user, note=note, outcome=request.POST.get("outcome", ""))
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, VISIT_NOTE_DONE[note.outcome])
+    return redirect("cases:visit_note", note_pk=note.pk)

@@ -29,6 +29,7 @@ READS = {
     "case_history": gettext_lazy("opened the history of the case file"),
     "volunteer_slice": gettext_lazy("saw the volunteer view of the case"),
     "volunteer_proposal": gettext_lazy("saw who the resident is, to say whether they know them"),
+    "visit_note": gettext_lazy("read a home visit that volunteer staff could no longer add to the case"),
     "gdpr_export": gettext_lazy("made an overview of the personal data (right of access)"),
     "existence_lookup": gettext_lazy("looked up whether the resident is known to a team"),
     "access_log": gettext_lazy("searched the access log"),
@@ -41,6 +42,7 @@ READS_TO_RESIDENT = {
     "gdpr_export": gettext_lazy("made an overview of your personal data, like this one"),
     "existence_lookup": gettext_lazy("looked up whether a team knows you (saw only the team and whom to call)"),
     "volunteer_proposal": gettext_lazy("saw your name and street, to say whether they know you"),
+    "visit_note": gettext_lazy("read a home visit that volunteer staff could no longer add to your request"),
 }
 READS_FOR_RESIDENT = {**READS, **READS_TO_RESIDENT}
 

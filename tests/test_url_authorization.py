@@ -178,6 +178,12 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     ("cases:reopen",                  "POST", (302, 302, 404, 404, 404, 404, 404)),  # on the closed case
     ("cases:alarm_resolve",           "GET",  (302, 405, 405, 404, 404, 404, 404)),
     ("cases:alarm_resolve",           "POST", (302, 302, 404, 404, 404, 404, 404)),
+    # A visit the server refused, sent as a note (issue [15]): the supervising or responsible
+    # professional reads it (logged) and decides; an empty decision is sent back with a message.
+    ("cases:visit_note",              "GET",  (302, 200, 404, 404, 404, 404, 404)),
+    ("cases:visit_note",              "POST", (302, 405, 405, 404, 404, 404, 404)),
+    ("cases:visit_note_decide",       "GET",  (302, 405, 405, 404, 404, 404, 404)),
+    ("cases:visit_note_decide",       "POST", (302, 302, 404, 404, 404, 404, 404)),
     # --- the weekly meeting ---------------------------------------------------------------------
     ("meetings:current",              "GET",  (302, 200, 200, 404, 404, 404, 404)),  # own team's week
     ("meetings:current",              "POST", (302, 302, 302, 404, 404, 404, 404)),  # opens own team's
@@ -200,6 +206,10 @@ TABLE: list[tuple[str, str, tuple[int, ...]]] = [
     # A visit kept on the phone, sent by the app's script (JSON): POST only; empty, the form's errors.
     ("volunteers:visit_send",         "GET",  (302, 404, 404, 405, 404, 404, 404)),
     ("volunteers:visit_send",         "POST", (302, 404, 404, 400, 404, 404, 404)),
+    ("volunteers:visit_correct_send", "GET",  (302, 404, 404, 405, 404, 404, 404)),
+    ("volunteers:visit_correct_send", "POST", (302, 404, 404, 400, 404, 404, 404)),
+    ("volunteers:visit_note_send",    "GET",  (302, 404, 404, 405, 404, 404, 404)),
+    ("volunteers:visit_note_send",    "POST", (302, 404, 404, 400, 404, 404, 404)),
     # The key of the drafts on the phone, derived from the session (volunteers/drafts.py).
     ("volunteers:draft_key",          "GET",  (302, 404, 404, 200, 404, 404, 404)),
     ("volunteers:draft_key",          "POST", (302, 404, 404, 405, 404, 404, 404)),  # read-only: GET only
@@ -320,6 +330,8 @@ ARGS: dict[str, Callable[[dict], list]] = {
     "cases:close": lambda w: [w["case"].pk],
     "cases:reopen": lambda w: [w["case"].pk],
     "cases:alarm_resolve": lambda w: [w["alarm"].pk],
+    "cases:visit_note": lambda w: [w["visit_note"].pk],
+    "cases:visit_note_decide": lambda w: [w["visit_note"].pk],
     "meetings:detail": lambda w: [w["meeting"].pk],
     "meetings:decide": lambda w: [w["meeting"].pk, w["case"].pk],
     "meetings:end": lambda w: [w["meeting"].pk],
@@ -327,6 +339,8 @@ ARGS: dict[str, Callable[[dict], list]] = {
     "volunteers:my_case": lambda w: [w["case"].pk],
     "volunteers:visit_new": lambda w: [w["case"].pk],
     "volunteers:visit_send": lambda w: [w["case"].pk],
+    "volunteers:visit_correct_send": lambda w: [w["case"].pk, w["visit"].pk],
+    "volunteers:visit_note_send": lambda w: [w["case"].pk],
     "volunteers:visit_edit": lambda w: [w["case"].pk, w["visit"].pk],
     "volunteers:proposal": lambda w: [w["proposal"].pk],
     "volunteers:proposal_accept": lambda w: [w["proposal"].pk],
@@ -592,6 +606,9 @@ def _build_world() -> dict:
             resident=ResidentFactory(village=case.resident.village), with_proposal=True, volunteer=case.volunteer
         ).volunteer_membership,
         "alarm": services.alarm_raise(actor=case.volunteer, case=case, note="zwaar"),
+        "visit_note": services.visit_note_send(
+            actor=case.volunteer, case=case, visited_on=datetime.date.today(), duration_minutes=30, summary="x"
+        ),
         **_coordination_world(case, coordinator),
         **_social_map_world(case),
         "case": case,

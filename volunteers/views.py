@@ -8,17 +8,18 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import volunteer_required
 from base.forms import conflict_rows, posted
 from base.policy import parse_id
-from base.submissions import posted_key, record_once, submit_once
+from base.submissions import earlier_answer, posted_key, record_once, submit_once
 from base.updates import ConcurrentEditError
 from cases import selectors, services
 from cases.models import Case, HomeVisit
 from cases.permissions import CaseAction, cases_for
-from cases.policies import open_questions, proposals
+from cases.policies import open_questions, proposals, visit_notes
 
 from . import drafts
 from . import selectors as volunteer_selectors
@@ -153,17 +154,36 @@ def draft_key(request):
     return response
 
 
-def _refused() -> JsonResponse:
-    return JsonResponse(
-        {
-            "status": "refused",
-            "message": _(
-                "You can no longer log visits on this case. Nothing was saved on the case. "
-                "The visit is still on this phone."
-            ),
-        },
-        status=404,
-    )
+REFUSED = _lazy(
+    "You can no longer log visits on this case. Nothing was saved on the case. The visit is still on this phone."
+)
+UNKNOWN_CASE = _lazy("You never worked on this case, or it no longer exists. Delete the visit from this phone.")
+
+
+def _answer(status: str, http_status: int = 200, **more) -> JsonResponse:
+    """The JSON answers of the phone's sends (static/js/draft-store.js reads ``status``):
+    ``sent``, ``noted``, ``invalid`` (400), ``refused`` (404) and ``conflict`` (409)."""
+    return JsonResponse({"status": status, **more}, status=http_status)
+
+
+def _refused(message=REFUSED) -> JsonResponse:
+    return _answer("refused", 404, message=str(message))
+
+
+def _invalid(form) -> JsonResponse:
+    return _answer("invalid", 400, errors=form.errors.get_json_data())
+
+
+def _visit_data(form) -> tuple:
+    """The visit's fields for a service, and the form's submission key and version apart."""
+    data = dict(form.cleaned_data)
+    return data.pop("submission_key"), data.pop("version"), data
+
+
+def _announce(request, text: str) -> None:
+    """Sent from the form itself (the page waits for the answer): say so on the next page."""
+    if request.POST.get("announce") == "1":
+        messages.success(request, text)
 
 
 @volunteer_required
@@ -171,31 +191,93 @@ def _refused() -> JsonResponse:
 def visit_send(request, pk: int):
     """A visit kept on the phone, sent by the app's script: the visit form's fields and its
     submission key, the same checks and service as :func:`visit_new`, so a draft sent twice (or
-    as a draft and as the form) records one visit. Answered in JSON: ``sent`` (also a repeat),
-    ``invalid`` (400, the form's errors) or ``refused`` (404) when the case is no longer one the
-    volunteer may log visits on (consent, assignment, closed, screening) -- then nothing is written."""
+    as a draft and as the form) records one visit. ``refused`` when the case is no longer one
+    the volunteer may log visits on (consent, assignment, closed, screening): nothing is
+    written -- unless this very visit was recorded before (its answer was lost): then ``sent``."""
     case = cases_for(request.user, CaseAction.LOG_VISIT, case_id=parse_id(pk) or 0).first()
     if case is None:
-        return _refused()
+        earlier = earlier_answer(request, posted_key(request))
+        return _answer("sent", url=earlier) if earlier else _refused()
     form = HomeVisitForm(request.POST)
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("version")
-        key = data.pop("submission_key")
+        key, _version, data = _visit_data(form)
 
         def record() -> str:
             services.home_visit_log(actor=request.user, case=case, **data)
-            if request.POST.get("announce") == "1":  # sent from the form itself: say so on the next page
-                messages.success(request, _("Your visit is saved. Thank you!"))
+            _announce(request, _("Your visit is saved. Thank you!"))
             return reverse("volunteers:my_case", args=[case.pk])
 
         try:
-            return JsonResponse({"status": "sent", "url": record_once(request, key, record)})
+            return _answer("sent", url=record_once(request, key, record))
         except PermissionDenied:
             return _refused()
         except ValidationError as error:
             form.add_error(None, error)
-    return JsonResponse({"status": "invalid", "errors": form.errors.get_json_data()}, status=400)
+    return _invalid(form)
+
+
+@volunteer_required
+@require_POST
+def visit_correct_send(request, pk: int, visit_pk: int):
+    """A correction of my visit kept on the phone, sent by the app's script: as
+    :func:`visit_edit`, from the version the form was opened on. Someone changed the visit
+    meanwhile: ``conflict`` (409), nothing overwritten; the phone then opens the correction
+    page, which shows both versions (issue [10])."""
+    case = cases_for(request.user, CaseAction.LOG_VISIT, case_id=parse_id(pk) or 0).first()
+    visit = HomeVisit.objects.filter(pk=parse_id(visit_pk), case=case, visitor=request.user).first() if case else None
+    if visit is None:
+        earlier = earlier_answer(request, posted_key(request))
+        return _answer("sent", url=earlier) if earlier else _refused()
+    form = HomeVisitForm(request.POST)
+    form.fields["version"].required = True
+    if form.is_valid():
+        key, version, data = _visit_data(form)
+
+        def record() -> str:
+            services.home_visit_correct(actor=request.user, visit=visit, expected_version=version, **data)
+            _announce(request, _("Your visit is corrected."))
+            return reverse("volunteers:my_case", args=[case.pk])
+
+        try:
+            return _answer("sent", url=record_once(request, key, record))
+        except ConcurrentEditError:
+            return _answer("conflict", 409, message=_("Someone changed this visit meanwhile. Nothing was overwritten."))
+        except PermissionDenied:
+            return _refused()
+        except ValidationError as error:
+            form.add_error(None, error)
+    return _invalid(form)
+
+
+@volunteer_required
+@require_POST
+def visit_note_send(request, pk: int):
+    """A visit the server refused (the volunteer's access to the case ended while it waited on
+    the phone), sent as a note to the professionals who follow the volunteer up: they decide
+    what happens with it. Nothing is written to the case (``services.visit_note_send``). Only
+    on a case the volunteer was assigned to; sent twice, one note."""
+    case = visit_notes.sendable_cases(request.user).filter(pk=parse_id(pk) or 0).first()
+    if case is None:
+        return _refused(UNKNOWN_CASE)
+    form = HomeVisitForm(request.POST)
+    if form.is_valid():
+        key, _version, data = _visit_data(form)
+
+        def record() -> str:
+            services.visit_note_send(actor=request.user, case=case, **data)
+            return reverse("volunteers:my_cases")
+
+        try:
+            record_once(request, key, record)
+        except PermissionDenied:
+            return _refused(UNKNOWN_CASE)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _answer(
+                "noted", message=_("Sent to your supervising professional. They decide what happens with it.")
+            )
+    return _invalid(form)
 
 
 @volunteer_required
@@ -208,25 +290,26 @@ def visit_edit(request, pk: int, visit_pk: int):
     form.fields["version"].required = True
     conflict = []
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("submission_key")
-        version = data.pop("version")
-        try:
+        key, version, data = _visit_data(form)
+
+        def record() -> str:
             services.home_visit_correct(actor=request.user, visit=visit, expected_version=version, **data)
+            messages.success(request, _("Your visit is corrected."))
+            return reverse("volunteers:my_case", args=[case.pk])
+
+        try:  # a double tap answers like the first, not with a conflict with itself
+            return submit_once(request, key, record)
         except ConcurrentEditError as error:
             conflict = conflict_rows(form, error)
         except ValidationError as error:
             form.add_error(None, error)
         except PermissionDenied:
             raise Http404 from None
-        else:
-            messages.success(request, _("Your visit is corrected."))
-            return redirect("volunteers:my_case", pk=pk)
     case_slice = services.case_slice_read(actor=request.user, case_id=parse_id(pk) or 0)
     return render(
         request,
         "volunteers/visit_form.html",
-        {"slice": case_slice, "form": form, "correcting": True, "conflict": conflict},
+        {"slice": case_slice, "form": form, "correcting": True, "conflict": conflict, "visit_id": visit.pk},
     )
 
 

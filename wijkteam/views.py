@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.roles import Role, user_roles
 from cases import selectors as case_selectors
-from cases.policies import alarms
+from cases.policies import alarms, visit_notes
 from privacy import selectors as privacy_selectors
 from volunteers import selectors as volunteer_selectors
 
@@ -30,6 +30,7 @@ def home(request):
     if Role.PROFESSIONAL.value in roles:
         context["team_cases"] = case_selectors.team_cases(request.user)[:HOME_CASE_LIMIT]
         context["alarms"] = list(alarms.open_for(request.user)[:20])
+        context["visit_notes"] = list(visit_notes.open_for(request.user)[:20])
     if Role.VOLUNTEER_STAFF.value in roles:
         context["slices"] = case_selectors.volunteer_cases(request.user)
         context["open_proposals"] = case_selectors.open_proposal_count(request.user)

@@ -29,6 +29,8 @@ from .entries import (
     journal_entry_add,
     notify_alarm,
     validate_visit_date,
+    visit_note_handle,
+    visit_note_send,
 )
 from .intake import (
     CASE_EDITABLE_FIELDS,
@@ -57,6 +59,7 @@ from .reads import (
     case_history_read,
     case_slice_read,
     resident_existence_read,
+    visit_note_read,
     volunteer_proposal_read,
     volunteer_proposals_read,
 )
@@ -120,6 +123,9 @@ __all__ = [
     "resident_update",
     "retention_until_for",
     "validate_visit_date",
+    "visit_note_handle",
+    "visit_note_read",
+    "visit_note_send",
     "volunteer_assign",
     "volunteer_proposal_read",
     "volunteer_proposals_read",

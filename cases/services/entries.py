@@ -1,5 +1,5 @@
 """What is recorded on a case: journal, home visits, agreements, volunteer staff's answers on
-the board and their alarms."""
+the board, their alarms, and the visits they could no longer log (visit notes)."""
 
 from __future__ import annotations
 
@@ -29,23 +29,17 @@ from ..models import (
     HomeVisit,
     InterestAnswer,
     JournalEntry,
+    VisitFields,
+    VisitNote,
+    VisitNoteOutcome,
 )
 from ..permissions import CaseAction, can, works_on
-from ..policies import alarms, open_questions
+from ..policies import alarms, open_questions, visit_notes
 from ._common import require, touch
 
 VISIT_CORRECTION_WINDOW = datetime.timedelta(hours=getattr(settings, "VISIT_CORRECTION_HOURS", 72))
 VISIT_BACKDATE_DAYS = 60
-VISIT_FIELDS = (
-    "visited_on",
-    "start_time",
-    "duration_minutes",
-    "company",
-    "activities",
-    "summary",
-    "note_for_responsible",
-    "follow_up_on",
-)
+VISIT_FIELDS = tuple(field.name for field in VisitFields._meta.fields)  # the visit form's fields
 
 
 @transaction.atomic
@@ -237,3 +231,80 @@ def alarm_resolve(*, actor: User, alarm: Alarm) -> Alarm:
         alarm.resolved_by = actor
         alarm.save(update_fields=["resolved_at", "resolved_by"])
         return alarm
+
+
+# --- a visit the server refused: sent as a note (issue [15], docs/offline-visits-design.md) ---
+
+
+@transaction.atomic
+def visit_note_send(
+    *, actor: User, case: Case, visited_on: datetime.date, duration_minutes: int, **fields
+) -> VisitNote:
+    """A visit kept on the volunteer's phone that can no longer be logged (their access to the
+    case ended meanwhile), sent to the professionals who follow them up instead. Nothing is
+    written to the case: the note waits for a professional's decision (:func:`visit_note_handle`).
+    Only on a case the volunteer was assigned to, also after the assignment ended."""
+    if not visit_notes.sendable_cases(actor).filter(pk=case.pk).exists():
+        raise PermissionDenied(_("You may not send a note about this case."))
+    if set(fields) - set(VISIT_FIELDS):
+        raise TypeError(f"Unknown visit fields: {sorted(set(fields) - set(VISIT_FIELDS))}")
+    validate_visit_date(visited_on)
+    with acting_as(actor):
+        note = VisitNote(case=case, volunteer=actor, visited_on=visited_on, duration_minutes=duration_minutes, **fields)
+        note.full_clean(exclude=["case", "volunteer"])
+        note.save()
+        transaction.on_commit(lambda: notify_visit_note(note))
+        return note
+
+
+def notify_visit_note(note: VisitNote) -> None:
+    """E-mail whoever may decide on the note. No case content: a link to the app."""
+    recipients = {person.email for person in visit_notes.followers(note) if person.email}
+    if not recipients:
+        return
+    send_mail(
+        subject=_("A home visit could not be added to a case"),
+        message=_(
+            "%(name)s sent a home visit that could no longer be added to the case. "
+            "Decide what happens with it in Wijkteam: %(link)s"
+        )
+        % {
+            "name": note.volunteer.display_name,
+            "link": settings.SITE_URL + reverse("cases:visit_note", args=[note.pk]),
+        },
+        from_email=None,
+        recipient_list=sorted(recipients),
+        fail_silently=True,
+    )
+
+
+@transaction.atomic
+def visit_note_handle(*, actor: User, note: VisitNote, outcome: str) -> VisitNote:
+    """A professional decides on a visit note: add it to the case file as the volunteer's home
+    visit (it then counts as their visit), or set it aside -- its text is deleted then. Decided
+    once: a second decision (a double tap, a colleague at the same time) changes nothing and
+    returns the note as it is."""
+    visit_notes.require(actor, visit_notes.Action.DECIDE, note, _("You may not do this on this case."))
+    if outcome not in VisitNoteOutcome.values:
+        raise ValidationError(_("Choose what happens with this visit."))
+    note = VisitNote.objects.select_for_update().get(pk=note.pk)
+    if note.handled_at is not None:
+        return note
+    with acting_as(actor):
+        if outcome == VisitNoteOutcome.LOGGED:
+            require(actor, CaseAction.CHANGE_FILE, note.case)  # its date was checked when it was sent
+            visit = HomeVisit(
+                case=note.case, visitor=note.volunteer, **{name: getattr(note, name) for name in VISIT_FIELDS}
+            )
+            visit.full_clean(exclude=["case", "visitor"])
+            visit.save()
+            touch(note.case)
+            note.visit = visit
+        else:
+            note.summary = ""
+            note.note_for_responsible = ""
+        note.outcome = outcome
+        note.handled_at = timezone.now()
+        note.handled_by = actor
+        note.save()
+        return note

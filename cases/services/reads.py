@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from base.audit import log_access, logs_reads
 
-from ..models import Case, Resident
+from ..models import Case, Resident, VisitNote
 from ..permissions import CaseAction, cases_for
+from ..policies import visit_notes
 from ..selectors import (
     CaseFile,
     KnownElsewhere,
@@ -97,3 +98,16 @@ def resident_existence_read(
     for hit in found:
         log_access(actor=actor, instance=Resident(pk=hit.resident_id), view="existence_lookup")
     return found
+
+
+def visit_note_read(*, actor: User, note_id: int) -> VisitNote:
+    """A visit note for the professional deciding on it (``policies.visit_notes``), or 404; its
+    read logged on the case ('visit_note'): it holds what the volunteer wrote about the resident."""
+    note = visit_notes.get(
+        actor,
+        visit_notes.Action.DECIDE,
+        note_id,
+        queryset=VisitNote.objects.select_related("volunteer", "handled_by", "case__resident", "case__team"),
+    )
+    log_access(actor=actor, instance=note.case, view="visit_note")
+    return note

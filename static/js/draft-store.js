@@ -9,7 +9,7 @@
   var STORE = "drafts";
   var LOCK = "wijkteam-visit-drafts";
   var SEND_TIMEOUT_MS = 15000;
-  var SENT_KEPT_MS = 10 * 60 * 1000; // a sent draft is listed as "Sent" this long, then removed
+  var SENT_KEPT_MS = 10 * 60 * 1000; // a sent (or noted) draft is listed this long, then removed
 
   // --- IndexedDB ------------------------------------------------------------------------------
 
@@ -55,6 +55,10 @@
       var record = await done(store.get(id));
       if (record) { await done(store.put(Object.assign(record, changes))); }
     });
+  }
+
+  function get(id) {
+    return withStore("readonly", function (store) { return done(store.get(id)); });
   }
 
   function remove(id) {
@@ -128,15 +132,16 @@
     }
   }
 
-  // Drafts of another session can never be read again: delete them. Drafts listed as sent
-  // long enough go too.
+  // Drafts of another session can never be read again: delete them. Drafts listed as sent (to
+  // the case, or as a note to the supervising professional) long enough go too.
   function tidy(session) {
     var now = Date.now();
     return withStore("readwrite", async function (store) {
       var records = await done(store.getAll());
       for (var i = 0; i < records.length; i += 1) {
         var record = records[i];
-        var stale = record.state === "sent" && now - (record.sentAt || 0) > SENT_KEPT_MS;
+        var gone = record.state === "sent" || record.state === "noted";
+        var stale = gone && now - (record.sentAt || 0) > SENT_KEPT_MS;
         if ((session && record.keyId !== session.keyId) || stale) { await done(store.delete(record.id)); }
       }
     });
@@ -144,8 +149,10 @@
 
   // --- sending --------------------------------------------------------------------------------
 
-  // One send to volunteers:visit_send. The answer, as the design note's table says:
-  // sent | refused | invalid | login (the session ended) | retry (no network, or server trouble).
+  // One send to volunteers:visit_send, visit_correct_send or visit_note_send. The answer, as the
+  // design note's table says: sent | noted (the note endpoint) | refused | invalid | conflict
+  // (a correction of a visit someone changed meanwhile) | login (the session ended) | retry (no
+  // network, or server trouble).
   async function send(session, url, fields) {
     var body = new URLSearchParams();
     fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
@@ -172,8 +179,10 @@
       try { answer = await response.json(); } catch (error) { answer = null; }
     }
     if (answer && answer.status === "sent") { return { kind: "sent", url: answer.url }; }
+    if (answer && answer.status === "noted") { return { kind: "noted", message: answer.message }; }
     if (answer && answer.status === "refused") { return { kind: "refused", message: answer.message }; }
     if (answer && answer.status === "invalid") { return { kind: "invalid", errors: answer.errors }; }
+    if (answer && answer.status === "conflict") { return { kind: "conflict", message: answer.message }; }
     if (response.status === 404) { return { kind: "refused", message: "" }; }
     return { kind: "retry" };
   }
@@ -183,9 +192,10 @@
     return locks ? locks.request(LOCK, work) : work();
   }
 
-  // Send the waiting drafts, oldest first; ``changed`` is told after each one. Stops at the
-  // first that cannot be sent now (no network, server trouble, session ended): the rest keep
-  // their order. Returns whether drafts are still waiting for a connection.
+  // Send the waiting drafts (new visits and corrections alike, each to its own address), oldest
+  // first; ``changed`` is told after each one. Stops at the first that cannot be sent now (no
+  // network, server trouble, session ended): the rest keep their order. Returns whether drafts
+  // are still waiting for a connection.
   function sendAll(session, changed) {
     return locked(async function () {
       var records = await all();
@@ -211,6 +221,39 @@
     });
   }
 
+  // The form's errors of an ``invalid`` answer, as one line of text (they name no one).
+  function errorText(errors) {
+    var lines = [];
+    Object.keys(errors || {}).forEach(function (name) {
+      (errors[name] || []).forEach(function (error) {
+        if (error && error.message) { lines.push(error.message); }
+      });
+    });
+    return lines.join(" ");
+  }
+
+  // A refused draft sent as a note to the supervising professional (volunteers:visit_note_send,
+  // its address kept in the draft). ``noted``: the draft is done, listed a while like a sent one.
+  // ``refused`` or ``invalid``: the draft stays, with the server's reason (``invalidText`` before
+  // the form's errors) and without the note action. Anything else changes nothing.
+  function sendNote(session, id, invalidText) {
+    return locked(async function () {
+      var record = await get(id);
+      var payload = record && record.state === "refused" ? await read(session, record) : null;
+      if (!payload || !payload.noteUrl) { return { kind: "gone" }; }
+      var answer = await send(session, payload.noteUrl, payload.fields);
+      if (answer.kind === "noted") {
+        await update(id, { state: "noted", message: answer.message || "", sentAt: Date.now() });
+      } else if (answer.kind === "refused") {
+        await update(id, { message: answer.message || "", noteFailed: true });
+      } else if (answer.kind === "invalid") {
+        var message = [invalidText || "", errorText(answer.errors)].join(" ").trim();
+        await update(id, { message: message, noteFailed: true });
+      }
+      return answer;
+    });
+  }
+
   root.WijkteamDrafts = {
     all: all,
     fetchKey: fetchKey,
@@ -219,6 +262,7 @@
     save: save,
     send: send,
     sendAll: sendAll,
+    sendNote: sendNote,
     tidy: tidy,
     wipe: wipe
   };

@@ -207,3 +207,100 @@ def test_a_case_that_never_was_the_volunteers_is_refused_alike(client, assigned)
     assert [answer.status_code for answer in answers] == [404, 404]
     assert answers[0].json() == answers[1].json()
     assert not HomeVisit.objects.exists()
+
+
+def test_a_draft_recorded_before_access_ended_is_answered_sent_not_refused(client, assigned):
+    """Its first answer was lost; meanwhile consent was withdrawn: the phone must not offer to
+    send as a note a visit that is already on the case."""
+    data = _visit_data()
+    first = _send(client, assigned, data)
+    _withdraw_consent(assigned)
+
+    again = _send(client, assigned, data)
+
+    assert again.status_code == 200 and again.json() == first.json()
+    assert HomeVisit.objects.count() == 1
+
+
+# --- a correction kept on the phone --------------------------------------------------------------
+
+
+@pytest.fixture
+def my_visit(client, assigned):
+    _send(client, assigned, _visit_data())
+    return HomeVisit.objects.get()
+
+
+def _correct(client, visit, data):
+    return client.post(reverse("volunteers:visit_correct_send", args=[visit.case_id, visit.pk]), data)
+
+
+def test_a_correction_from_the_phone_is_saved_once_however_often_it_comes(client, my_visit):
+    data = _visit_data(summary="Verbeterd zonder bereik", version=str(my_visit.version))
+
+    first = _correct(client, my_visit, data)
+    second = _correct(client, my_visit, data)
+
+    assert first.status_code == second.status_code == 200
+    assert (
+        first.json()
+        == second.json()
+        == {"status": "sent", "url": reverse("volunteers:my_case", args=[my_visit.case_id])}
+    )
+    my_visit.refresh_from_db()
+    assert (my_visit.summary, my_visit.version) == ("Verbeterd zonder bereik", 2)
+
+
+def test_a_correction_of_a_visit_changed_meanwhile_is_a_conflict_and_overwrites_nothing(client, assigned, my_visit):
+    data = _visit_data(summary="Mijn verbetering", version=str(my_visit.version))
+    services.home_visit_correct(
+        actor=assigned.volunteer, visit=my_visit, expected_version=my_visit.version, summary="Van de andere telefoon"
+    )
+
+    response = _correct(client, my_visit, data)
+
+    assert response.status_code == 409
+    assert response.json()["status"] == "conflict" and response.json()["message"]
+    my_visit.refresh_from_db()
+    assert my_visit.summary == "Van de andere telefoon"
+
+
+def test_a_correction_without_its_version_is_invalid(client, my_visit):
+    response = _correct(client, my_visit, _visit_data())
+
+    assert response.status_code == 400 and "version" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("change", [_withdraw_consent, _end_assignment, _close])
+def test_a_correction_on_a_case_no_longer_the_volunteers_is_refused(client, assigned, my_visit, change):
+    change(assigned)
+
+    response = _correct(client, my_visit, _visit_data(summary="Te laat", version=str(my_visit.version)))
+
+    assert (response.status_code, response.json()["status"]) == (404, "refused")
+    my_visit.refresh_from_db()
+    assert my_visit.summary == "Zonder bereik geschreven"
+
+
+def test_someone_elses_visit_cannot_be_corrected_from_the_phone(client, assigned):
+    colleague_visit = services.home_visit_log(
+        actor=assigned.responsible, case=assigned, visited_on=timezone.localdate(), duration_minutes=30, summary="x"
+    )
+
+    response = _correct(client, colleague_visit, _visit_data(version="1"))
+
+    assert response.status_code == 404
+    colleague_visit.refresh_from_db()
+    assert colleague_visit.summary == "x"
+
+
+def test_a_double_tap_on_the_correction_form_saves_once_and_shows_no_conflict(client, my_visit):
+    url = reverse("volunteers:visit_edit", args=[my_visit.case_id, my_visit.pk])
+    data = _visit_data(summary="Eenmaal verbeterd", version=str(my_visit.version))
+
+    first = client.post(url, data)
+    second = client.post(url, data)
+
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    my_visit.refresh_from_db()
+    assert (my_visit.summary, my_visit.version) == ("Eenmaal verbeterd", 2)

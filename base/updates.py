@@ -48,19 +48,20 @@ def model_update(
 
     A record with a ``version`` is changed only from the version the editor saw
     (``expected_version``, required): the caller has locked the row (``select_for_update``), a
-    different version raises :class:`ConcurrentEditError`, and every change raises the version.
+    different version raises :class:`ConcurrentEditError` when the data would change the record
+    (the same values again change nothing and raise nothing), and every change raises the version.
     Returns the instance and the names of the fields that changed.
     """
+    stale = False
     if is_versioned(instance):
         if expected_version is None:
             raise TypeError(f"{type(instance).__name__} is versioned: give the expected_version the editor saw")
-        if instance.version != expected_version:
-            raise ConcurrentEditError(current=instance)
+        stale = instance.version != expected_version
     allowed = set(fields)
     unknown = set(data) - allowed
     if unknown:
         raise TypeError(f"Not editable here: {sorted(unknown)}")
-    changed: list[str] = []
+    values: dict[str, Any] = {}
     m2m: dict[str, list] = {}
     many_to_many = {field.name for field in instance._meta.many_to_many}
     for name, value in data.items():
@@ -69,14 +70,22 @@ def model_update(
             current = set(getattr(instance, name).values_list("pk", flat=True)) if instance.pk else set()
             if {getattr(item, "pk", item) for item in wanted} != current:
                 m2m[name] = wanted
-                changed.append(name)
             continue
         field = instance._meta.get_field(name)
         if getattr(instance, field.attname) != _raw(field, value):
-            setattr(instance, name, value)
-            changed.append(name)
+            values[name] = value
+    changed = [name for name in data if name in values or name in m2m]
+    if stale:
+        # Saved since the editor's version. Only a change would overwrite theirs; the same
+        # values again (a double tap, a resend whose answer was lost) find the record as they
+        # say already: nothing to do, and no conflict with oneself.
+        if changed:
+            raise ConcurrentEditError(current=instance)
+        return instance, []
     if not changed and not extra_updates:
         return instance, []
+    for name, value in values.items():
+        setattr(instance, name, value)
     extra_updates = dict(extra_updates or {})
     if is_versioned(instance) and changed:
         extra_updates["version"] = instance.version + 1

@@ -1,6 +1,8 @@
 """Volunteer staff pages, phone first. Built from slices only (cases.slice): never a Case or
 Resident instance reaches these templates. Anyone but volunteer staff gets 404 here."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -8,7 +10,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import volunteer_required
@@ -154,10 +156,10 @@ def draft_key(request):
     return response
 
 
-REFUSED = _lazy(
+REFUSED = gettext_lazy(
     "You can no longer log visits on this case. Nothing was saved on the case. The visit is still on this phone."
 )
-UNKNOWN_CASE = _lazy("You never worked on this case, or it no longer exists. Delete the visit from this phone.")
+UNKNOWN_CASE = gettext_lazy("You never worked on this case, or it no longer exists. Delete the visit from this phone.")
 
 
 def _answer(status: str, http_status: int = 200, **more) -> JsonResponse:
@@ -222,30 +224,28 @@ def visit_correct_send(request, pk: int, visit_pk: int):
     """A correction of my visit kept on the phone, sent by the app's script: as
     :func:`visit_edit`, from the version the form was opened on. Someone changed the visit
     meanwhile: ``conflict`` (409), nothing overwritten; the phone then opens the correction
-    page, which shows both versions (issue [10])."""
+    page, which shows both versions (issue [10]). The same correction sent again (its answer was
+    lost) finds the visit as it says already: nothing changes, answered ``sent``
+    (``base.updates.model_update``)."""
     case = cases_for(request.user, CaseAction.LOG_VISIT, case_id=parse_id(pk) or 0).first()
     visit = HomeVisit.objects.filter(pk=parse_id(visit_pk), case=case, visitor=request.user).first() if case else None
     if visit is None:
-        earlier = earlier_answer(request, posted_key(request))
-        return _answer("sent", url=earlier) if earlier else _refused()
+        return _refused()
     form = HomeVisitForm(request.POST)
     form.fields["version"].required = True
     if form.is_valid():
-        key, version, data = _visit_data(form)
-
-        def record() -> str:
+        _key, version, data = _visit_data(form)
+        try:  # the same correction again (its answer was lost) changes nothing and is answered "sent"
             services.home_visit_correct(actor=request.user, visit=visit, expected_version=version, **data)
-            _announce(request, _("Your visit is corrected."))
-            return reverse("volunteers:my_case", args=[case.pk])
-
-        try:
-            return _answer("sent", url=record_once(request, key, record))
         except ConcurrentEditError:
             return _answer("conflict", 409, message=_("Someone changed this visit meanwhile. Nothing was overwritten."))
         except PermissionDenied:
             return _refused()
         except ValidationError as error:
             form.add_error(None, error)
+        else:
+            _announce(request, _("Your visit is corrected."))
+            return _answer("sent", url=reverse("volunteers:my_case", args=[case.pk]))
     return _invalid(form)
 
 
@@ -262,6 +262,9 @@ def visit_note_send(request, pk: int):
     form = HomeVisitForm(request.POST)
     if form.is_valid():
         key, _version, data = _visit_data(form)
+        # The note's own key, from the visit's: sent twice it is one note, and the visit's key
+        # stays the visit's (a later send of the visit is never answered with the note).
+        key = uuid.uuid5(key, "visit-note") if key else None
 
         def record() -> str:
             services.visit_note_send(actor=request.user, case=case, **data)
@@ -290,21 +293,18 @@ def visit_edit(request, pk: int, visit_pk: int):
     form.fields["version"].required = True
     conflict = []
     if request.method == "POST" and form.is_valid():
-        key, version, data = _visit_data(form)
-
-        def record() -> str:
+        _key, version, data = _visit_data(form)
+        try:
             services.home_visit_correct(actor=request.user, visit=visit, expected_version=version, **data)
-            messages.success(request, _("Your visit is corrected."))
-            return reverse("volunteers:my_case", args=[case.pk])
-
-        try:  # a double tap answers like the first, not with a conflict with itself
-            return submit_once(request, key, record)
         except ConcurrentEditError as error:
             conflict = conflict_rows(form, error)
         except ValidationError as error:
             form.add_error(None, error)
         except PermissionDenied:
             raise Http404 from None
+        else:
+            messages.success(request, _("Your visit is corrected."))
+            return redirect("volunteers:my_case", pk=pk)
     case_slice = services.case_slice_read(actor=request.user, case_id=parse_id(pk) or 0)
     return render(
         request,

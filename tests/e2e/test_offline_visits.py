@@ -249,6 +249,19 @@ def test_a_visit_refused_meanwhile_goes_to_the_supervising_professional_instead(
     expect(page.locator("#offline-drafts")).to_be_hidden()
     assert VisitNote.objects.filter(volunteer=volunteer).count() == 1
 
+    # At the office, the responsible professional finds it on their home page and decides.
+    desk = browser_session.new_page()
+    login(desk, responsible.username)
+    desk.locator(f"main a[href='/casussen/bezoeknotities/{note.pk}/']").click()
+    expect(desk.locator("main")).to_contain_text(SUMMARY)
+    assert_accessible(desk)
+    screenshot(desk, "professional", "visit-note")
+    desk.locator("main form:has(input[value=logged]) button[type=submit]").click()
+    expect(desk.locator("main input[name=outcome]")).to_have_count(0)
+    note.refresh_from_db()
+    assert note.visit.visitor == volunteer and note.visit.summary == SUMMARY
+    assert _visits(volunteer) == before + 1  # now it counts as the volunteer's visit
+
 
 def test_deleting_a_draft_asks_first(browser_session):
     page, _pk = _open_visit_form(browser_session)

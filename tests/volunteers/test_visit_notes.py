@@ -264,7 +264,7 @@ def test_the_professional_finds_it_on_the_home_page_reads_it_logged_and_decides(
 
     assert reverse("cases:visit_note", args=[note.pk]) in home
     assert page.status_code == 200 and SUMMARY in page.content.decode()
-    assert decided.status_code == 200 and "Add to the case file" not in decided.content.decode()
+    assert decided.status_code == 200 and 'name="outcome"' not in decided.content.decode()
     assert again.status_code == 302 and HomeVisit.objects.count() == 1
     assert reverse("cases:visit_note", args=[note.pk]) not in client.get(reverse("home")).content.decode()
 
@@ -290,5 +290,34 @@ def test_a_read_only_file_offers_only_setting_aside(client, ended):
     page = client.get(reverse("cases:visit_note", args=[note.pk])).content.decode()
     forced = client.post(reverse("cases:visit_note_decide", args=[note.pk]), {"outcome": "logged"})
 
-    assert "Add to the case file" not in page and "Set aside and delete the text" in page
+    assert 'value="logged"' not in page and 'value="set_aside"' in page  # the two decisions' forms
     assert forced.status_code == 404 and not HomeVisit.objects.exists()
+
+
+def test_a_note_does_not_take_the_key_of_the_visit_it_came_from(client, ended):
+    """Sent as a note, the visit's own key stays free: the phone is never told "sent" for the
+    visit because a note with its key went out."""
+    client.login(username=ended.volunteer.username, password=PASSWORD)
+    data = _posted()
+    _note_send(client, ended, data)
+
+    visit = client.post(reverse("volunteers:visit_send", args=[ended.pk]), data)
+
+    assert (visit.status_code, visit.json()["status"]) == (404, "refused")
+
+
+def test_every_answer_the_phone_shows_is_in_the_volunteers_language(client, ended):
+    """The phone shows the server's texts as they come: each must come from the catalogue."""
+    client.login(username=ended.volunteer.username, password=PASSWORD)
+
+    answers = [
+        client.post(reverse("volunteers:visit_send", args=[ended.pk]), _posted()).json(),  # refused
+        _note_send(client, CaseFactory(), _posted()).json(),  # never worked on it
+        _note_send(client, ended, _posted()).json(),  # noted
+    ]
+
+    assert [answer["message"].split(":")[0].split(".")[0] for answer in answers] == [
+        "Je kunt geen bezoeken meer vastleggen bij deze casus",
+        "Je hebt nooit aan deze casus gewerkt, of de casus bestaat niet meer",
+        "Verstuurd naar je begeleidende beroepskracht",
+    ]

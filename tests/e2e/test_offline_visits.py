@@ -406,7 +406,11 @@ def test_logging_out_leaves_nothing_on_the_phone(browser_session):
     page, _pk = _open_visit_form(browser_session)
     _log_visit_offline(page)
     assert len(page.evaluate(READ_DRAFTS)) == 1
+    # Back online, but the draft cannot get through yet (server trouble): it is still waiting
+    # when the volunteer logs out -- and no send is under way while the page goes.
+    page.route("**/bezoek/verzenden/", lambda route: route.abort())
     page.context.set_offline(False)
+    expect(_draft(page, "waiting")).to_have_count(1)
 
     page.locator(".menu-toggle").click()  # on a phone the menu is folded away
     page.locator(".account form button[type=submit]").click()

@@ -28,9 +28,22 @@ from . import selectors as volunteer_selectors
 from .forms import AlarmForm, HomeVisitForm, InterestForm, ProposalDeclineForm
 
 
+def _loggable(request, pk: int):
+    """The case the volunteer may log visits on, as a query (empty when not theirs)."""
+    return cases_for(request.user, CaseAction.LOG_VISIT, case_id=parse_id(pk) or 0)
+
+
 def _loggable_case(request, pk: int) -> Case:
     """The case, only to hand to a service: never to a template."""
-    return get_object_or_404(cases_for(request.user, CaseAction.LOG_VISIT, case_id=parse_id(pk) or 0))
+    return get_object_or_404(_loggable(request, pk))
+
+
+def _log_visit(request, case: Case, data: dict, *, say: bool) -> str:
+    """Record the visit and return where to answer with; ``say``: the thanks on the next page."""
+    services.home_visit_log(actor=request.user, case=case, **data)
+    if say:
+        messages.success(request, _("Your visit is saved. Thank you!"))
+    return reverse("volunteers:my_case", args=[case.pk])
 
 
 @volunteer_required
@@ -122,17 +135,9 @@ def visit_new(request, pk: int):
     case = _loggable_case(request, pk)
     form = HomeVisitForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("version")
-        key = data.pop("submission_key")
-
-        def record() -> str:
-            services.home_visit_log(actor=request.user, case=case, **data)
-            messages.success(request, _("Your visit is saved. Thank you!"))
-            return reverse("volunteers:my_case", args=[case.pk])
-
+        key, _version, data = _visit_data(form)
         try:
-            return submit_once(request, key, record)
+            return submit_once(request, key, lambda: _log_visit(request, case, data, say=True))
         except ValidationError as error:
             form.add_error(None, error)
     case_slice = services.case_slice_read(actor=request.user, case_id=parse_id(pk) or 0)
@@ -182,10 +187,10 @@ def _visit_data(form) -> tuple:
     return data.pop("submission_key"), data.pop("version"), data
 
 
-def _announce(request, text: str) -> None:
-    """Sent from the form itself (the page waits for the answer): say so on the next page."""
-    if request.POST.get("announce") == "1":
-        messages.success(request, text)
+def _from_the_form(request) -> bool:
+    """Sent from the open form (the page waits for the answer), not in the background: the next
+    page says it was saved."""
+    return request.POST.get("announce") == "1"
 
 
 @volunteer_required
@@ -196,21 +201,16 @@ def visit_send(request, pk: int):
     as a draft and as the form) records one visit. ``refused`` when the case is no longer one
     the volunteer may log visits on (consent, assignment, closed, screening): nothing is
     written -- unless this very visit was recorded before (its answer was lost): then ``sent``."""
-    case = cases_for(request.user, CaseAction.LOG_VISIT, case_id=parse_id(pk) or 0).first()
+    case = _loggable(request, pk).first()
     if case is None:
         earlier = earlier_answer(request, posted_key(request))
         return _answer("sent", url=earlier) if earlier else _refused()
     form = HomeVisitForm(request.POST)
     if form.is_valid():
         key, _version, data = _visit_data(form)
-
-        def record() -> str:
-            services.home_visit_log(actor=request.user, case=case, **data)
-            _announce(request, _("Your visit is saved. Thank you!"))
-            return reverse("volunteers:my_case", args=[case.pk])
-
+        say = _from_the_form(request)
         try:
-            return _answer("sent", url=record_once(request, key, record))
+            return _answer("sent", url=record_once(request, key, lambda: _log_visit(request, case, data, say=say)))
         except PermissionDenied:
             return _refused()
         except ValidationError as error:
@@ -227,7 +227,7 @@ def visit_correct_send(request, pk: int, visit_pk: int):
     page, which shows both versions (issue [10]). The same correction sent again (its answer was
     lost) finds the visit as it says already: nothing changes, answered ``sent``
     (``base.updates.model_update``)."""
-    case = cases_for(request.user, CaseAction.LOG_VISIT, case_id=parse_id(pk) or 0).first()
+    case = _loggable(request, pk).first()
     visit = HomeVisit.objects.filter(pk=parse_id(visit_pk), case=case, visitor=request.user).first() if case else None
     if visit is None:
         return _refused()
@@ -244,7 +244,8 @@ def visit_correct_send(request, pk: int, visit_pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            _announce(request, _("Your visit is corrected."))
+            if _from_the_form(request):
+                messages.success(request, _("Your visit is corrected."))
             return _answer("sent", url=reverse("volunteers:my_case", args=[case.pk]))
     return _invalid(form)
 

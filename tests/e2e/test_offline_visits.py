@@ -52,8 +52,9 @@ SERVICE_WORKER_READY = """() => Promise.race([
   new Promise((resolve) => setTimeout(() => resolve(false), 10000)),
 ])"""
 
-# Put a sent draft back to "waiting", as if the answer to its first send had been lost.
-UNSEND = """async (id) => {
+# Change a draft's plain-text fields in IndexedDB: put a sent draft back to "waiting" (as if the
+# answer to its first send had been lost), or make it sent long ago (the next page load tidies it).
+CHANGE_DRAFT = """async ([id, changes]) => {
   const db = await new Promise((resolve) => {
     const request = indexedDB.open("wijkteam-drafts");
     request.onsuccess = () => resolve(request.result);
@@ -62,32 +63,13 @@ UNSEND = """async (id) => {
     const store = db.transaction("drafts", "readwrite").objectStore("drafts");
     const get = store.get(id);
     get.onsuccess = () => {
-      const record = get.result;
-      record.state = "waiting";
-      store.put(record).onsuccess = resolve;
+      store.put(Object.assign(get.result, changes)).onsuccess = resolve;
     };
   });
   db.close();
 }"""
-
-
-# A noted (or sent) draft as if it was sent long ago: the next page load tidies it away.
-AGE = """async (id) => {
-  const db = await new Promise((resolve) => {
-    const request = indexedDB.open("wijkteam-drafts");
-    request.onsuccess = () => resolve(request.result);
-  });
-  await new Promise((resolve) => {
-    const store = db.transaction("drafts", "readwrite").objectStore("drafts");
-    const get = store.get(id);
-    get.onsuccess = () => {
-      const record = get.result;
-      record.sentAt = 0;
-      store.put(record).onsuccess = resolve;
-    };
-  });
-  db.close();
-}"""
+UNSENT = {"state": "waiting"}
+LONG_AGO = {"sentAt": 0}
 
 
 def _nl(msgid: str) -> str:
@@ -184,7 +166,7 @@ def test_a_visit_logged_offline_is_kept_encrypted_and_sent_once_when_back_online
     screenshot(page, "volunteer", "offline-visit-sent")
 
     # The answer to that send lost, the phone sends the same draft again: still one visit.
-    page.evaluate(UNSEND, drafts[0]["id"])
+    page.evaluate(CHANGE_DRAFT, [drafts[0]["id"], UNSENT])
     page.reload()
     expect(page.locator("body")).to_have_attribute("data-offline-ready", "true")
     expect(page.locator("#offline-drafts [data-draft-state=sent]")).to_have_count(1)
@@ -242,7 +224,7 @@ def test_a_visit_refused_meanwhile_goes_to_the_supervising_professional_instead(
     assert_accessible(page)
 
     # Listed a while like a sent visit, then tidied away.
-    page.evaluate(AGE, drafts[0]["id"])
+    page.evaluate(CHANGE_DRAFT, [drafts[0]["id"], LONG_AGO])
     page.goto("/")
     expect(page.locator("body")).to_have_attribute("data-offline-ready", "true")
     assert _eventually(page, READ_DRAFTS, []) == []
@@ -338,7 +320,7 @@ def test_a_correction_kept_on_the_phone_is_sent_once_when_back_online(browser_se
     assert (changed.summary, changed.version) == (CORRECTED, visit.version + 1)
 
     # The answer to that send lost, the phone sends the same correction again: nothing changes.
-    page.evaluate(UNSEND, drafts[0]["id"])
+    page.evaluate(CHANGE_DRAFT, [drafts[0]["id"], UNSENT])
     page.reload()
     expect(page.locator("body")).to_have_attribute("data-offline-ready", "true")
     expect(_draft(page, "sent")).to_have_count(1)

@@ -30,13 +30,6 @@ def _visit_data(**extra) -> dict:
     }
 
 
-@pytest.fixture
-def assigned(client):
-    case = CaseFactory(with_volunteer=True)
-    client.login(username=case.volunteer.username, password=PASSWORD)
-    return case
-
-
 def test_volunteer_logs_a_visit(client, assigned):
     response = client.post(reverse("volunteers:visit_new", args=[assigned.pk]), _visit_data())
 

@@ -37,13 +37,6 @@ def _visit_data(**extra) -> dict:
     }
 
 
-@pytest.fixture
-def assigned(client):
-    case = CaseFactory(with_volunteer=True)
-    client.login(username=case.volunteer.username, password=PASSWORD)
-    return case
-
-
 def _send(client, case, data):
     return client.post(reverse("volunteers:visit_send", args=[case.pk]), data)
 
